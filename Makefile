@@ -1,0 +1,60 @@
+# The two commands of the README: `make demo` and `make test`. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: demo test lint format messages install install-dev serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# The product with demo data: SQLite and the filesystem broker under var/, unless
+# DATABASE_URL and REDIS_URL say otherwise. Web, worker and beat under honcho.
+demo: export DEBUG ?= true
+demo: export SOCIAL_SANDBOX ?= true
+demo: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py load_strategy
+	$(BIN)/python manage.py create_demo_users
+	@echo
+	@echo "  socialstrategy is starting at http://127.0.0.1:$(PORT)/"
+	@echo "  Log in as kommunikasjon (communication unit), leder (manager) or ansatt (employee);"
+	@echo "  the password is demo. The admin is at /admin/ (admin / demo). Stop with Ctrl-C."
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile --port $(PORT)
+
+# The whole test suite. Uses PostgreSQL when DATABASE_URL is set and Redis when
+# REDIS_URL is set; without them it runs on SQLite and says which tests it skipped.
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Refresh the bokmål translations after changing user-facing strings (needs gettext).
+messages: install-dev
+	DEBUG=true $(BIN)/python manage.py makemessages --locale nb --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	DEBUG=true $(BIN)/python manage.py compilemessages --locale nb --ignore '.venv/*'
+
+clean:
+	rm -rf var/broker var/staticfiles var/celerybeat-schedule*

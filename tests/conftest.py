@@ -1,0 +1,97 @@
+"""
+Personas and the rules for tests that need real services.
+
+Tests marked `postgres`, `redis` or `browser` run when their service is there
+(DATABASE_URL on PostgreSQL, REDIS_URL, /usr/bin/chromium) and are skipped with the
+reason otherwise. With TEST_REQUIRE_SERVICES=1 (CI) a missing service fails them instead.
+"""
+
+import os
+import shutil
+from collections import Counter
+
+import pytest
+from django.contrib.auth.models import Group
+
+from strategy import roles
+from strategy.services import DEFAULT_STRATEGY_FILE, load_strategy, read_strategy_file
+
+from .factories import UserFactory
+
+REQUIRE_SERVICES = os.environ.get("TEST_REQUIRE_SERVICES", "") not in ("", "0", "false")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _missing_service(marker: str) -> str | None:
+    """Why the service a marker needs is not available, or None if it is."""
+    from django.conf import settings
+
+    if marker == "postgres" and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+    if marker == "redis" and not os.environ.get("REDIS_URL"):
+        return "needs Redis: set REDIS_URL=redis://..."
+    if marker == "browser" and not shutil.which(CHROMIUM):
+        return f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+_skipped_for_services: Counter = Counter()
+
+
+def pytest_runtest_setup(item):
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing_service(marker)
+        if reason is None:
+            continue
+        if REQUIRE_SERVICES:
+            pytest.fail(f"TEST_REQUIRE_SERVICES is set but this test {reason}", pytrace=False)
+        _skipped_for_services[reason] += 1
+        pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _skipped_for_services:
+        return
+    total = sum(_skipped_for_services.values())
+    terminalreporter.write_sep("-", f"{total} service tests skipped")
+    for reason, count in _skipped_for_services.items():
+        terminalreporter.write_line(f"{count} skipped: {reason}")
+    terminalreporter.write_line("CI sets TEST_REQUIRE_SERVICES=1, which turns these skips into failures.")
+
+
+@pytest.fixture
+def strategy(db):
+    """The demo strategy from strategy/data/strategy.yaml."""
+    load_strategy(read_strategy_file(DEFAULT_STRATEGY_FILE))
+
+
+def _with_role(role: str, **fields):
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def ingrid(db):
+    """Ingrid works in the communication unit."""
+    return _with_role(roles.COMMUNICATION_UNIT, username="ingrid", first_name="Ingrid", last_name="Berg")
+
+
+@pytest.fixture
+def lars(db):
+    """Lars is a manager."""
+    return _with_role(roles.MANAGER, username="lars", first_name="Lars", last_name="Haugen")
+
+
+@pytest.fixture
+def ola(db):
+    """Ola is an employee in customer service."""
+    return _with_role(roles.EMPLOYEE, username="ola", first_name="Ola", last_name="Hansen")
+
+
+@pytest.fixture
+def nina(db):
+    """Nina has an account but no role yet."""
+    return UserFactory(username="nina", first_name="Nina", last_name="Dahl")

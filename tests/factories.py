@@ -1,0 +1,66 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from strategy.models import Channel, Goal, Guideline, TargetGroup, Team
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@bedriften.example")
+    password = factory.django.Password(PASSWORD)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    slug = factory.Sequence(lambda n: f"goal-{n}")
+    title_nb = factory.Sequence(lambda n: f"Mål {n}")
+    title_en = factory.Sequence(lambda n: f"Goal {n}")
+
+
+class TargetGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TargetGroup
+
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    name_nb = factory.Sequence(lambda n: f"Målgruppe {n}")
+    name_en = factory.Sequence(lambda n: f"Target group {n}")
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Channel
+
+    slug = factory.Sequence(lambda n: f"channel-{n}")
+    platform = Channel.Platform.FACEBOOK
+    name = factory.Sequence(lambda n: f"Channel {n}")
+    external_id = factory.Sequence(lambda n: str(1000000 + n))
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    slug = factory.Sequence(lambda n: f"team-{n}")
+    name_nb = factory.Sequence(lambda n: f"Team {n}")
+    name_en = factory.Sequence(lambda n: f"Team {n}")
+
+
+class GuidelineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guideline
+
+    slug = factory.Sequence(lambda n: f"guideline-{n}")
+    order = factory.Sequence(lambda n: n)
+    title_nb = factory.Sequence(lambda n: f"Retningslinje {n}")
+    title_en = factory.Sequence(lambda n: f"Guideline {n}")
+    body_nb = "Tekst."
+    body_en = "Text."
