@@ -1,0 +1,75 @@
+"""Playwright (Python) driving Debian's chromium; no browser download."""
+
+import importlib
+import os
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import CHROMIUM
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the
+# tests make beside it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    # An English-speaking browser: the product must still answer in bokmål.
+    context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo: the roles, the strategy and the demo users, as `make demo` sets them up."""
+    restore_roles()
+    call_command("load_strategy", verbosity=0)
+    call_command("create_demo_users", force=True, verbosity=0)
+
+
+def restore_roles() -> None:
+    """
+    Put back the roles that migration strategy/0002_roles creates.
+
+    The live server needs committed data, so these tests flush the database after
+    each test, and the flush takes the migration's groups with it.
+    """
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    state = MigrationExecutor(connection).loader.project_state(("strategy", "0002_roles"))
+    ROLES_MIGRATION.create_roles(state.apps, None)
+
+
+ROLES_MIGRATION = importlib.import_module("strategy.migrations.0002_roles")
+
+
+def log_in(page, live_server, username: str, password: str = "demo") -> None:  # noqa: S107 - the demo password
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord").fill(password)
+    page.locator("main form").get_by_role("button", name="Logg inn").click()
