@@ -193,6 +193,11 @@ else:
     CELERY_RESULT_BACKEND = f"file://{Path(_broker_dir) / 'results'}"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
+if REDIS_URL:
+    # Fail fast when Redis is down: a webhook must answer within seconds, and what
+    # it stored is sent again by the sweep.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -208,6 +213,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
-# Periodic tasks (sweeps) are added here by the inbox; one beat process runs them.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic tasks: sweeps that query what is due, never ETAs hours ahead. One beat runs them.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-deliveries": {"task": "inbox.tasks.requeue_stale_deliveries_task", "schedule": 60.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# The platforms. Secrets come from the environment only.
+FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
+FACEBOOK_VERIFY_TOKEN = env.str("FACEBOOK_VERIFY_TOKEN", default="")
+X_CONSUMER_SECRET = env.str("X_CONSUMER_SECRET", default="")
+X_OAUTH2_CLIENT_SECRET = env.str("X_OAUTH2_CLIENT_SECRET", default="")
+YOUTUBE_API_KEY = env.str("YOUTUBE_API_KEY", default="")
+# Record outgoing replies and publications in the outbox instead of calling the platforms.
+SOCIAL_SANDBOX = env.bool("SOCIAL_SANDBOX", default=DEBUG)
+
+# Ingestion.
+INBOX_WEBHOOK_MAX_BYTES = 1024 * 1024
+INBOX_DELIVERY_MAX_ATTEMPTS = env.int("INBOX_DELIVERY_MAX_ATTEMPTS", default=5)
+INBOX_DELIVERY_STALE_SECONDS = env.int("INBOX_DELIVERY_STALE_SECONDS", default=120)

@@ -14,5 +14,6 @@ urlpatterns = [
     # The language switcher is on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("strategy/", include("strategy.urls")),
+    path("webhooks/", include("inbox.webhooks")),
     path("admin/", admin.site.urls),
 ]

@@ -95,3 +95,14 @@ def ola(db):
 def nina(db):
     """Nina has an account but no role yet."""
     return UserFactory(username="nina", first_name="Nina", last_name="Dahl")
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks inline, in the test's process and transaction."""
+    from socialstrategy.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

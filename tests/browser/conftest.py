@@ -61,11 +61,13 @@ def restore_roles() -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    state = MigrationExecutor(connection).loader.project_state(("strategy", "0002_roles"))
-    ROLES_MIGRATION.create_roles(state.apps, None)
+    loader = MigrationExecutor(connection).loader
+    for app_label, name, function in ROLE_MIGRATIONS:
+        module = importlib.import_module(f"{app_label}.migrations.{name}")
+        getattr(module, function)(loader.project_state((app_label, name)).apps, None)
 
 
-ROLES_MIGRATION = importlib.import_module("strategy.migrations.0002_roles")
+ROLE_MIGRATIONS = [("strategy", "0002_roles", "create_roles"), ("inbox", "0002_roles", "grant")]
 
 
 def log_in(page, live_server, username: str, password: str = "demo") -> None:  # noqa: S107 - the demo password

@@ -1,0 +1,146 @@
+"""
+Facebook Page webhooks (Graph API): feed changes and Messenger messages.
+
+Formats: ../shared/PLATFORMS.md. A POST may batch many entries (pages) and changes.
+"""
+
+import json
+
+from .base import (
+    AccountBatch,
+    AuthorData,
+    PayloadError,
+    PostEvent,
+    from_unix,
+    from_unix_ms,
+    hmac_sha256,
+    id_of,
+    signatures_match,
+    text_of,
+)
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+# Feed items that carry something someone wrote; reactions, likes and shares do not.
+CONTENT_ITEMS = {"comment", "post", "status", "photo", "video"}
+
+
+def verify_signature(app_secret: str, body: bytes, header: str | None) -> bool:
+    """`X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>`, compared in constant time."""
+    if not app_secret or not header or not header.startswith("sha256="):
+        return False
+    expected = "sha256=" + hmac_sha256(app_secret, body).hex()
+    return signatures_match(expected, header.strip())
+
+
+def verify_subscription(params, verify_token: str) -> str | None:
+    """The GET handshake: the challenge to echo back, or None when the request is not ours."""
+    if not verify_token or params.get("hub.mode") != "subscribe":
+        return None
+    if not signatures_match(verify_token, params.get("hub.verify_token", "")):
+        return None
+    return params.get("hub.challenge", "")
+
+
+def parse(body: bytes) -> list[AccountBatch]:
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PayloadError(f"not JSON: {exc}") from exc
+    if not isinstance(payload, dict) or payload.get("object") != "page":
+        raise PayloadError('expected {"object": "page", "entry": [...]}')
+    entries = payload.get("entry")
+    if not isinstance(entries, list):
+        raise PayloadError("entry: expected a list")
+    batches = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not id_of(entry.get("id")):
+            raise PayloadError(f"entry[{index}]: expected an object with an id")
+        batch = AccountBatch(account_id=id_of(entry["id"]))
+        for position, change in enumerate(entry.get("changes") or []):
+            _parse_change(batch, change, f"entry[{index}].changes[{position}]")
+        for position, message in enumerate(entry.get("messaging") or []):
+            _parse_message(batch, message, f"entry[{index}].messaging[{position}]")
+        batches.append(batch)
+    return batches
+
+
+def _parse_change(batch: AccountBatch, change, where: str) -> None:
+    if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
+        raise PayloadError(f"{where}: expected an object with a value")
+    if change.get("field") != "feed":
+        batch.skipped.append(f"{where}: field {change.get('field')!r} is not handled")
+        return
+    value = change["value"]
+    item, verb = value.get("item"), value.get("verb")
+    if item not in CONTENT_ITEMS:
+        batch.skipped.append(f"{where}: {item!r} is not a post or comment")
+        return
+    post_id = id_of(value.get("post_id"))
+    if item == "comment":
+        external_id = id_of(value.get("comment_id"))
+        parent_id = id_of(value.get("parent_id")) or post_id
+        kind = "comment" if parent_id == post_id else "reply"
+    else:
+        external_id = post_id
+        parent_id = ""
+        kind = "post"
+    if not external_id:
+        raise PayloadError(f"{where}: a {item} without its id")
+    sender = value.get("from") if isinstance(value.get("from"), dict) else {}
+    author = AuthorData(external_id=id_of(sender.get("id")), name=text_of(sender.get("name")))
+    if verb == "remove":
+        batch.events.append(PostEvent(external_id=external_id, action="delete", kind=kind, raw=value))
+        return
+    if verb not in ("add", "edited"):
+        batch.skipped.append(f"{where}: verb {verb!r} on a {item} is not handled")
+        return
+    created = from_unix(value.get("created_time"))
+    batch.events.append(
+        PostEvent(
+            external_id=external_id,
+            kind=kind,
+            text=text_of(value.get("message")),
+            author=author if author.external_id else None,
+            published_at=created,
+            edited=verb == "edited",
+            parent_external_id=parent_id if item == "comment" else "",
+            thread_external_id=post_id if item == "comment" else "",
+            url=_permalink(post_id, external_id if item == "comment" else ""),
+            is_ours=bool(author.external_id) and author.external_id == batch.account_id,
+            raw=value,
+        )
+    )
+
+
+def _parse_message(batch: AccountBatch, event, where: str) -> None:
+    if not isinstance(event, dict):
+        raise PayloadError(f"{where}: expected an object")
+    message = event.get("message")
+    if not isinstance(message, dict):
+        batch.skipped.append(f"{where}: not a message (delivery, read or postback event)")
+        return
+    mid = id_of(message.get("mid"))
+    if not mid:
+        raise PayloadError(f"{where}: a message without its mid")
+    sender = id_of((event.get("sender") or {}).get("id"))
+    is_echo = bool(message.get("is_echo"))
+    batch.events.append(
+        PostEvent(
+            external_id=mid,
+            kind="direct_message",
+            text=text_of(message.get("text")),
+            author=AuthorData(external_id=sender) if sender else None,
+            published_at=from_unix_ms(event.get("timestamp")),
+            is_ours=is_echo or sender == batch.account_id,
+            raw=event,
+        )
+    )
+
+
+def _permalink(post_id: str, comment_id: str) -> str:
+    if not post_id:
+        return ""
+    url = f"https://www.facebook.com/{post_id}"
+    if comment_id:
+        url += f"?comment_id={comment_id.split('_')[-1]}"
+    return url
