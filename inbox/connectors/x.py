@@ -140,7 +140,7 @@ def _created_at(value, where: str) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value, CREATED_AT_FORMAT)
+        return datetime.strptime(value, CREATED_AT_FORMAT)  # noqa: DTZ007 - the format ends in %z
     except (TypeError, ValueError) as exc:
         raise PayloadError(f"{where}: created_at {value!r} is not like 'Wed Oct 10 20:19:24 +0000 2018'") from exc
 
