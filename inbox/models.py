@@ -194,3 +194,109 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.get_kind_display()} {self.external_id}"
+
+
+class OutboxMessage(models.Model):
+    """A reply or publication we sent to a platform, or, in sandbox mode, recorded instead of sending."""
+
+    class Action(models.TextChoices):
+        REPLY = "reply", _("reply")
+        PUBLISH = "publish", _("publication")
+
+    class Status(models.TextChoices):
+        SANDBOX = "sandbox", _("recorded (sandbox)")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbox", verbose_name=_("channel"))
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    in_reply_to = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox", verbose_name=_("in reply to")
+    )
+    text = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    external_id = models.CharField(_("platform id"), max_length=128, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    response = models.JSONField(_("platform's answer"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outbox")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} → {self.channel} ({self.get_status_display()})"
+
+
+class CsvImport(models.Model):
+    """A CSV file of posts from another source: stored as uploaded, then imported row by row by a task."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="imports", verbose_name=_("channel"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file as uploaded"))
+    # Our field name -> the file's column name.
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
+    # [{"line": 7, "reason": "published_at: ..."}]: the file's line numbers, header = line 1.
+    errors = models.JSONField(_("rejected rows"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("CSV import")
+        verbose_name_plural = _("CSV imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.channel}"
+
+
+class YouTubePollState(models.Model):
+    """Where the YouTube poller got to on a channel: its high-water mark and what it cost."""
+
+    channel = models.OneToOneField(
+        Channel, on_delete=models.CASCADE, related_name="youtube_poll_state", verbose_name=_("channel")
+    )
+    high_water_mark = models.DateTimeField(_("newest comment seen"), null=True, blank=True)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    quota_day = models.DateField(_("quota day"), null=True, blank=True)
+    quota_used = models.PositiveIntegerField(_("quota units used that day"), default=0)
+
+    class Meta:
+        verbose_name = _("YouTube poll state")
+        verbose_name_plural = _("YouTube poll states")
+
+    def __str__(self) -> str:
+        return str(self.channel)

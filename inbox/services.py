@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from strategy.models import Channel
 
-from .connectors import facebook, x
+from .connectors import facebook, generic, x
 from .connectors.base import AccountBatch, AuthorData, PayloadError, PostEvent
 from .models import Author, Post, WebhookDelivery
 
@@ -37,7 +37,11 @@ KEPT_HEADERS = (
 PARSERS: dict[str, Callable[[bytes], list[AccountBatch]]] = {
     WebhookDelivery.Source.FACEBOOK: facebook.parse,
     WebhookDelivery.Source.X: x.parse,
+    WebhookDelivery.Source.API: generic.parse,
+    WebhookDelivery.Source.CSV: generic.parse,
 }
+# Sources that name our channel by its id instead of the platform's account id.
+SOURCES_BY_CHANNEL_ID = {WebhookDelivery.Source.API, WebhookDelivery.Source.CSV}
 
 
 @dataclass
@@ -147,6 +151,14 @@ def _ingest_batches(delivery: WebhookDelivery, batches: list[AccountBatch]) -> t
         for event in batch.events:
             counts.add(ingest_event(channel=channel, event=event, delivery=delivery))
     return counts, notes
+
+
+def find_channel(source: str, account_id: str) -> Channel | None:
+    """The active channel a batch is for: by our id (API, CSV) or by the platform's account id."""
+    channels = Channel.objects.filter(is_active=True)
+    if source in SOURCES_BY_CHANNEL_ID:
+        return channels.filter(pk=int(account_id)).first() if account_id.isdigit() else None
+    return channels.filter(platform=source, external_id=account_id).first()
 
 
 def ingest_event(*, channel: Channel, event: PostEvent, delivery: WebhookDelivery | None = None) -> str:
