@@ -67,7 +67,11 @@ def restore_roles() -> None:
         getattr(module, function)(loader.project_state((app_label, name)).apps, None)
 
 
-ROLE_MIGRATIONS = [("strategy", "0002_roles", "create_roles"), ("inbox", "0002_roles", "grant")]
+ROLE_MIGRATIONS = [
+    ("strategy", "0002_roles", "create_roles"),
+    ("inbox", "0002_roles", "grant"),
+    ("inbox", "0004_roles_imports_outbox", "grant"),
+]
 
 
 def log_in(page, live_server, username: str, password: str = "demo") -> None:  # noqa: S107 - the demo password
