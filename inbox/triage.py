@@ -71,9 +71,10 @@ ALL_SUFFIXES = tuple(sorted(set(SUFFIXES["nb"]) | set(SUFFIXES["en"]), key=len, 
 # Compounds: a keyword this long may be the last part of a longer word.
 COMPOUND_MIN_LENGTH = 5
 
-WORD_RE = re.compile(r"\w+(?:['’]\w+)?", re.UNICODE)
+WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)?", re.UNICODE)
 # Words and the punctuation that ends a clause; a negation does not reach past either.
-TOKEN_RE = re.compile(r"\w+(?:['’]\w+)?|[.,!?;:\n]", re.UNICODE)
+TOKEN_RE = re.compile(r"\w+(?:['\u2019]\w+)?|[.,!?;:\n]", re.UNICODE)
+CLAUSE_MARKS = frozenset(".,!?;:\n")
 CLAUSE_WORDS = frozenset({"men", "but", "og", "and", "så", "because", "fordi"})
 # A solved problem or a settled complaint needs no reply for that; a question still does.
 RESOLVABLE = frozenset({"technical_problem", "dissatisfied_customer"})
@@ -329,7 +330,7 @@ class Triage:
     def decide(self, post: PostInput) -> Decision:
         text = _norm(post.text)
         tokens = TOKEN_RE.findall(text)
-        words = [token for token in tokens if token not in ".,!?;:\n"]
+        words = [token for token in tokens if token not in CLAUSE_MARKS]
         language = detect_language(words, post.language, self.lexicon)
         sentiment = sentiment_score(text, words, self.lexicon)
         is_question = "?" in text or bool(self.lexicon.question_re.search(text))
@@ -489,7 +490,7 @@ def _lookup_score(token: str, lexicon: Lexicon) -> float:
 def _negated(tokens: list[str], position: int, lexicon: Lexicon) -> bool:
     """Whether a negation stands among the three words before `position`, in the same clause."""
     for token in reversed(tokens[max(0, position - 3) : position]):
-        if token in ".,!?;:\n" or token in CLAUSE_WORDS:
+        if token in CLAUSE_MARKS or token in CLAUSE_WORDS:
             return False
         if token in lexicon.negators:
             return True
