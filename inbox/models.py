@@ -7,6 +7,7 @@ keys, so a retried or duplicated delivery never makes a second post.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -161,6 +162,8 @@ class Post(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts", verbose_name=_("team")
     )
+    triaged_at = models.DateTimeField(_("triaged"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("deadline warning sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -300,3 +303,234 @@ class YouTubePollState(models.Model):
 
     def __str__(self) -> str:
         return str(self.channel)
+
+
+CATEGORY_CHOICES = [
+    ("product_question", _("Product question")),
+    ("technical_problem", _("Technical problem")),
+    ("factual_error", _("Factual error")),
+    ("dissatisfied_customer", _("Dissatisfied customer")),
+    ("negative", _("Negative or critical")),
+]
+
+
+class ReplyRule(models.Model):
+    """
+    A rule of the strategy's "always reply" list, as the triage applies it.
+
+    Keywords are one per line; see strategy/data/reply_rules.yaml for how they match.
+    """
+
+    slug = models.SlugField(_("key"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    category = models.CharField(_("category"), max_length=30, choices=CATEGORY_CHOICES)
+    keywords_nb = models.TextField(_("keywords and phrases in bokmål"), blank=True, help_text=_("One per line."))
+    keywords_en = models.TextField(_("keywords and phrases in English"), blank=True, help_text=_("One per line."))
+    regex = models.TextField(_("regular expression"), blank=True)
+    requires_question = models.BooleanField(_("only for questions"), default=False)
+    sentiment_at_most = models.FloatField(
+        _("only when the tone is at most"),
+        null=True,
+        blank=True,
+        help_text=_("From -1 (very negative) to 1 (very positive); empty for any tone."),
+    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Post.Priority.choices, default="normal")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="reply_rules", verbose_name=_("team")
+    )
+    guideline = models.ForeignKey(
+        "strategy.Guideline",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reply_rules",
+        verbose_name=_("guideline section"),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("reply rule")
+        verbose_name_plural = _("reply rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def keywords(self) -> list[str]:
+        return [
+            line.strip() for text in (self.keywords_nb, self.keywords_en) for line in text.splitlines() if line.strip()
+        ]
+
+
+class KnownClaim(models.Model):
+    """A false claim about the company that the communication unit knows of, with the correct fact."""
+
+    slug = models.SlugField(_("key"), max_length=60, unique=True)
+    pattern = models.TextField(
+        _("pattern"),
+        help_text=_('Parts that must all be there, joined by "&"; alternatives within a part joined by "|".'),
+    )
+    correction = models.TextField(_("the correct fact"))
+    url = models.URLField(_("link to the facts"), blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("known false claim")
+        verbose_name_plural = _("known false claims")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ResponsePolicy(models.Model):
+    """How soon a post must be answered, per channel and priority (empty = any); the most specific wins."""
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("channel")
+    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Post.Priority.choices, blank=True)
+    same_day_cutoff = models.TimeField(
+        _("same-day cut-off"),
+        null=True,
+        blank=True,
+        help_text=_("Posts on a working day before this time are due at the end of working hours; empty: off."),
+    )
+    promptly_hours = models.DecimalField(_("otherwise due after (service hours)"), max_digits=5, decimal_places=2)
+    target_hours = models.DecimalField(
+        _("never later than (service hours)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    working_start = models.TimeField(_("working hours start"))
+    working_end = models.TimeField(_("working hours end"))
+    on_duty_start = models.TimeField(_("on-duty hours start"))
+    on_duty_end = models.TimeField(_("on-duty hours end"))
+
+    class Meta:
+        verbose_name = _("response policy")
+        verbose_name_plural = _("response policies")
+
+    def __str__(self) -> str:
+        return f"{self.channel or _('all channels')} / {self.get_priority_display() or _('any priority')}"
+
+    def clean(self) -> None:
+        # One policy per channel and priority, "any" included; SQLite cannot hold a
+        # unique constraint over nullable columns, so the check lives here.
+        twins = ResponsePolicy.objects.filter(channel=self.channel, priority=self.priority).exclude(pk=self.pk)
+        if twins.exists():
+            raise ValidationError(_("There is already a policy for this channel and priority."))
+        if self.working_start >= self.working_end or self.on_duty_start >= self.on_duty_end:
+            raise ValidationError(_("Service hours must end after they start."))
+
+
+class ResponsibilityRule(models.Model):
+    """A line of the responsibility matrix: posts of this category on this channel go to this team."""
+
+    category = models.CharField(_("category"), max_length=30, choices=CATEGORY_CHOICES, blank=True)
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("channel")
+    )
+    theme = models.ForeignKey(
+        "strategy.Theme", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("theme")
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="responsibilities", verbose_name=_("team"))
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibility matrix")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display() or '*'} / {self.channel or '*'} / {self.theme or '*'} → {self.team}"
+
+    def clean(self) -> None:
+        twins = ResponsibilityRule.objects.filter(
+            category=self.category, channel=self.channel, theme=self.theme
+        ).exclude(pk=self.pk)
+        if twins.exists():
+            raise ValidationError(_("The matrix already has a line for this category, channel and theme."))
+
+
+class TriageDecision(models.Model):
+    """What triage (or a person overriding it) decided about a post, and why; the post keeps them all."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("post"))
+    created_at = models.DateTimeField(_("decided"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+        help_text=_("Empty when the system decided."),
+    )
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    must_reply = models.BooleanField(_("must reply"))
+    priority = models.CharField(_("priority"), max_length=10, choices=Post.Priority.choices)
+    sentiment = models.FloatField(_("tone"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    deadline_rule = models.CharField(_("deadline rule"), max_length=20, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rules = models.ManyToManyField(ReplyRule, blank=True, related_name="decisions", verbose_name=_("matched rules"))
+    guidelines = models.ManyToManyField(
+        "strategy.Guideline", blank=True, related_name="decisions", verbose_name=_("guideline sections")
+    )
+    claims = models.ManyToManyField(KnownClaim, blank=True, related_name="decisions", verbose_name=_("known claims"))
+    # [{"rule": ..., "category": ..., "words": [...]}]: which rule matched which words.
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        verbose_name = _("triage decision")
+        verbose_name_plural = _("triage decisions")
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {', '.join(self.categories) or '-'} ({self.priority})"
+
+
+class Notification(models.Model):
+    """Something a user should know: shown in the app, and sent by email when they want it."""
+
+    class Kind(models.TextChoices):
+        BREACH = "breach", _("deadline breached")
+        DUE_SOON = "due_soon", _("deadline in 30 minutes")
+        ASSIGNED = "assigned", _("assigned to you")
+        FORWARDED = "forwarded", _("forwarded to you")
+        APPROVAL = "approval", _("approval asked of you")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("post")
+    )
+    text = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread_idx")]
+        constraints = [
+            # A breach or a warning is told once per person and post, however often the sweep runs.
+            models.UniqueConstraint(
+                fields=["user", "kind", "post"],
+                condition=Q(kind__in=["breach", "due_soon"]),
+                name="notification_once_per_deadline",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.user}"
