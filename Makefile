@@ -24,8 +24,13 @@ install-dev: $(VENV)/.installed-dev
 
 # The product with demo data: SQLite and the filesystem broker under var/, unless
 # DATABASE_URL and REDIS_URL say otherwise. Web, worker and beat under honcho.
+# Once the server answers, a burst of simulated, signed Facebook and X deliveries
+# fills the inbox; the webhook secrets below are for the demo only.
 demo: export DEBUG ?= true
 demo: export SOCIAL_SANDBOX ?= true
+demo: export FACEBOOK_APP_SECRET ?= demo-only-facebook-app-secret
+demo: export FACEBOOK_VERIFY_TOKEN ?= demo-only-facebook-verify-token
+demo: export X_CONSUMER_SECRET ?= demo-only-x-consumer-secret
 demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
@@ -35,7 +40,9 @@ demo: install
 	@echo "  socialstrategy is starting at http://127.0.0.1:$(PORT)/"
 	@echo "  Log in as kommunikasjon (communication unit), leder (manager) or ansatt (employee);"
 	@echo "  the password is demo. The admin is at /admin/ (admin / demo). Stop with Ctrl-C."
+	@echo "  40 simulated Facebook and X posts arrive in the inbox once the server answers."
 	@echo
+	($(BIN)/python manage.py simulate_traffic --wait-for-server 120 --count 40 --rate 4 &)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 # The whole test suite. Uses PostgreSQL when DATABASE_URL is set and Redis when

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Author, Post, WebhookDelivery
+from .models import Author, OutboxMessage, Post, WebhookDelivery, YouTubePollState
 
 
 @admin.register(WebhookDelivery)
@@ -79,3 +79,54 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(description=_("text"))
     def short_text(self, obj: Post) -> str:
         return (obj.text[:80] + "…") if len(obj.text) > 80 else obj.text
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "short_text", "in_reply_to", "created_by", "created_at", "sent_at", "short_error"]
+    list_filter = ["channel", "action", "status", "created_at"]
+    search_fields = ["text", "external_id", "error", "in_reply_to__external_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["channel", "in_reply_to__channel", "created_by"]
+    # The outbox is the record of what was said in the organisation's name: read, never edited.
+    readonly_fields = [
+        "channel",
+        "action",
+        "in_reply_to",
+        "text",
+        "status",
+        "external_id",
+        "error",
+        "response",
+        "created_by",
+        "created_at",
+        "sent_at",
+    ]
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj: OutboxMessage) -> str:
+        return (obj.text[:80] + "…") if len(obj.text) > 80 else obj.text
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj: OutboxMessage) -> str:
+        return (obj.error[:80] + "…") if len(obj.error) > 80 else obj.error
+
+    def has_add_permission(self, request) -> bool:
+        # Messages are written by sending (inbox.sending), which is what calls the platform.
+        return False
+
+
+@admin.register(YouTubePollState)
+class YouTubePollStateAdmin(admin.ModelAdmin):
+    list_display = ["channel", "high_water_mark", "last_polled_at", "quota_day", "quota_used", "short_error"]
+    list_select_related = ["channel"]
+    # The high-water mark stays editable: moving it back makes the next poll read further.
+    readonly_fields = ["channel", "last_polled_at", "last_error", "quota_day", "quota_used"]
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj: YouTubePollState) -> str:
+        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+
+    def has_add_permission(self, request) -> bool:
+        # The poller creates a channel's state on its first poll.
+        return False

@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from strategy.models import Channel
 
-from .connectors import facebook, generic, x
+from .connectors import facebook, generic, x, youtube
 from .connectors.base import AccountBatch, AuthorData, PayloadError, PostEvent
-from .models import Author, Post, WebhookDelivery
+from .models import Author, Notification, Post, TriageDecision, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ PARSERS: dict[str, Callable[[bytes], list[AccountBatch]]] = {
     WebhookDelivery.Source.X: x.parse,
     WebhookDelivery.Source.API: generic.parse,
     WebhookDelivery.Source.CSV: generic.parse,
+    WebhookDelivery.Source.YOUTUBE: youtube.parse,
 }
 # Sources that name our channel by its id instead of the platform's account id.
 SOURCES_BY_CHANNEL_ID = {WebhookDelivery.Source.API, WebhookDelivery.Source.CSV}
@@ -143,7 +144,7 @@ def _ingest_batches(delivery: WebhookDelivery, batches: list[AccountBatch]) -> t
     notes: list[str] = []
     for batch in batches:
         notes.extend(batch.skipped)
-        channel = Channel.objects.filter(platform=delivery.source, external_id=batch.account_id, is_active=True).first()
+        channel = find_channel(delivery.source, batch.account_id)
         if channel is None:
             notes.append(f"No active {delivery.source} channel has the id {batch.account_id}.")
             continue
@@ -183,7 +184,7 @@ def ingest_event(*, channel: Channel, event: PostEvent, delivery: WebhookDeliver
 
     if post is None:
         author = upsert_author(channel.platform, event.author, event.published_at or now)
-        _create_post(
+        post = _create_post(
             channel,
             event,
             delivery,
@@ -191,6 +192,7 @@ def ingest_event(*, channel: Channel, event: PostEvent, delivery: WebhookDeliver
             received_at=now,
             edited_at=(event.edited_at or now) if event.edited else None,
         )
+        enqueue_triage(post)
         return "created"
     if post.deleted_at is not None:
         return "unchanged"
@@ -198,6 +200,7 @@ def ingest_event(*, channel: Channel, event: PostEvent, delivery: WebhookDeliver
         post.text = event.text
         post.edited_at = event.edited_at or now
         post.save(update_fields=["text", "edited_at"])
+        enqueue_triage(post)  # the new text may need another answer
         return "updated"
     return "unchanged"
 
@@ -278,9 +281,11 @@ def _link_thread(post: Post) -> None:
     # Replies and thread posts that arrived first.
     siblings.filter(parent_external_id=post.external_id, parent__isnull=True).update(parent=post)
     root_pk = post.thread_root_id or post.pk
-    siblings.filter(Q(thread_external_id=post.external_id) | Q(parent=post), thread_root__isnull=True).exclude(
-        pk=post.pk
-    ).update(thread_root_id=root_pk)
+    # Two updates, not one with OR: each uses its own index (SQLite would scan the channel otherwise).
+    siblings.filter(thread_external_id=post.external_id, thread_root__isnull=True).exclude(pk=post.pk).update(
+        thread_root_id=root_pk
+    )
+    Post.objects.filter(parent=post, thread_root__isnull=True).update(thread_root_id=root_pk)
 
     # Our own reply answers its parent, wherever it was written.
     if post.is_ours and post.parent_id:
@@ -289,7 +294,9 @@ def _link_thread(post: Post) -> None:
         )
     if not post.is_ours:
         first_reply = (
-            siblings.filter(parent=post, is_ours=True).order_by("published_at").values_list("published_at", flat=True)
+            Post.objects.filter(parent=post, is_ours=True)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
         ).first()
         if first_reply is not None:
             Post.objects.filter(pk=post.pk, first_response_at__isnull=True).update(first_response_at=first_reply)
@@ -330,3 +337,309 @@ def retry_deliveries(*, delivery_ids: list[int]) -> int:
         for delivery_id in delivery_ids:
             enqueue_delivery(delivery_id)
     return count
+
+
+def ingest_api_post(*, body: bytes, headers) -> tuple[Post, bool]:
+    """
+    Store one post of the generic format sent to the REST API and process it at once.
+
+    The API's client waits for its answer, so the delivery is processed in the request,
+    through `process_delivery` like every other source; it is stored (and committed)
+    first, so that a failure in processing leaves it pending for the sweep. Returns the
+    post and whether this delivery created it: a repeat of the same (channel,
+    external_id) returns the post as stored and changes nothing. Raises PayloadError
+    with the delivery's reason when it made no post (say, its channel was deactivated
+    since the caller validated it).
+    """
+    kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
+    delivery = WebhookDelivery.objects.create(source=WebhookDelivery.Source.API, body=body, headers=kept)
+    delivery = process_delivery(delivery_id=delivery.pk)
+    if delivery is None or delivery.status != WebhookDelivery.Status.PROCESSED:
+        raise PayloadError(delivery.error if delivery else "the delivery was processed elsewhere")
+    channel_id, event = generic.parse_post(json.loads(body))
+    post = Post.objects.select_related("author").get(channel_id=int(channel_id), external_id=event.external_id)
+    # A post keeps the delivery that first brought it: this one only when it made the
+    # post, which stays true when two identical requests race.
+    return post, post.delivery_id == delivery.pk
+
+
+# --- Triage -------------------------------------------------------------------------
+
+
+def enqueue_triage(post: Post) -> None:
+    """Triage an incoming post once the transaction that stored it commits."""
+    if post.is_ours or post.deleted_at is not None:
+        return
+    from .tasks import triage_post_task
+
+    post_id = post.pk
+
+    def send() -> None:
+        try:
+            triage_post_task.delay(post_id)
+        except Exception:
+            # The post is stored; "Re-triage open posts" or the next edit will triage it.
+            logger.exception("could not enqueue triage of post %s", post_id)
+
+    transaction.on_commit(send)
+
+
+def triage_post(*, post_id: int) -> TriageDecision | None:
+    """
+    Sort a post by the enabled rules: categories, must-reply, priority, deadline,
+    team and person, with the rules and guideline sections that required it.
+
+    Idempotent: when the outcome is what the latest system decision said, nothing is
+    written. A decision a person made (an override) is never replaced by the system.
+    Returns the decision in force, or None for posts that are not triaged (ours, deleted).
+    """
+    from . import routing, rulebook
+    from .deadlines import due_at as deadline_for
+    from .triage import PostInput
+
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("channel").filter(pk=post_id).first()
+        if post is None or post.is_ours or post.deleted_at is not None:
+            return None
+        latest = post.decisions.order_by("-created_at", "-pk").first()
+        if latest is not None and latest.decided_by_id is not None:
+            return latest
+        decision = rulebook.compiled_triage().decide(
+            PostInput(
+                post.text,
+                language=post.language,
+                kind=post.kind,
+                earlier_complaints=_earlier_complaints(post),
+            )
+        )
+        deadline = (
+            deadline_for(post.published_at, rulebook.policy_for(post.channel, decision.priority))
+            if decision.must_reply
+            else None
+        )
+        team = (
+            rulebook.responsible_team(categories=decision.categories, channel=post.channel, rule_team=decision.team)
+            if decision.categories
+            else None
+        )
+        outcome = {
+            "categories": list(decision.categories),
+            "must_reply": decision.must_reply,
+            "priority": decision.priority,
+            "sentiment": round(decision.sentiment, 4),
+            "language": decision.language,
+            "due_at": deadline.due_at if deadline else None,
+            "deadline_rule": deadline.rule if deadline else "",
+            "team_id": team.pk if team else None,
+            "reasons": [
+                {"rule": m.rule, "category": m.category, "words": list(m.words), "guideline": m.guideline}
+                for m in decision.matches
+            ],
+        }
+        if latest is not None and all(getattr(latest, name) == value for name, value in outcome.items()):
+            return latest
+        # Route to a person only when nobody holds the post yet.
+        picked = routing.pick_member(team) if post.assignee_id is None and team and decision.must_reply else None
+        record = TriageDecision.objects.create(post=post, assignee=picked or post.assignee, **outcome)
+        record.rules.set([m.rule_id for m in decision.matches if m.rule_id])
+        record.claims.set([m.claim_id for m in decision.matches if m.claim_id])
+        record.guidelines.set(_guideline_ids([m.guideline for m in decision.matches]))
+        _apply_decision(post, record)
+    if picked is not None:
+        notify(users=[picked], kind=Notification.Kind.ASSIGNED, post=post)
+    return record
+
+
+def override_triage(
+    *, post: Post, user, categories: list[str], must_reply: bool, priority: str, note: str = ""
+) -> TriageDecision:
+    """A person's decision about a post: a new decision with its author; the history stays."""
+    from . import rulebook
+    from .deadlines import due_at as deadline_for
+
+    deadline = deadline_for(post.published_at, rulebook.policy_for(post.channel, priority)) if must_reply else None
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        latest = post.decisions.order_by("-created_at", "-pk").first()
+        record = TriageDecision.objects.create(
+            post=post,
+            decided_by=user,
+            categories=list(categories),
+            must_reply=must_reply,
+            priority=priority,
+            sentiment=latest.sentiment if latest else None,
+            language=post.language or (latest.language if latest else ""),
+            due_at=deadline.due_at if deadline else None,
+            deadline_rule=deadline.rule if deadline else "",
+            team=post.team,
+            assignee=post.assignee,
+            note=note,
+        )
+        _apply_decision(post, record)
+    return record
+
+
+def _apply_decision(post: Post, record: TriageDecision) -> None:
+    post.categories = record.categories
+    post.must_reply = record.must_reply
+    post.priority = record.priority
+    post.due_at = record.due_at
+    if record.team_id is not None or post.team_id is None:
+        post.team_id = record.team_id
+    if record.assignee_id is not None:
+        post.assignee_id = record.assignee_id
+    if not post.language:
+        post.language = record.language
+    if post.status == Post.Status.NEW:
+        post.status = Post.Status.OPEN
+    # A deadline moved later (an override) may no longer be breached.
+    if post.breached_at and (post.due_at is None or post.due_at > timezone.now()):
+        post.breached_at = None
+    post.triaged_at = timezone.now()
+    post.save(
+        update_fields=[
+            "categories",
+            "must_reply",
+            "priority",
+            "due_at",
+            "team",
+            "assignee",
+            "language",
+            "status",
+            "breached_at",
+            "triaged_at",
+        ]
+    )
+
+
+def _earlier_complaints(post: Post) -> int:
+    if post.author_id is None:
+        return 0
+    earlier = (
+        Post.objects.filter(author_id=post.author_id, published_at__lt=post.published_at, must_reply=True)
+        .order_by("-published_at")
+        .values_list("categories", flat=True)[:50]
+    )
+    return sum(1 for categories in earlier if "dissatisfied_customer" in (categories or []))
+
+
+def _guideline_ids(slugs: list[str]) -> list[int]:
+    from strategy.models import Guideline
+
+    slugs = [slug for slug in set(slugs) if slug]
+    return list(Guideline.objects.filter(slug__in=slugs).values_list("pk", flat=True)) if slugs else []
+
+
+def retriage_open_posts() -> int:
+    """After the rules changed: triage again every open post whose latest decision is the system's."""
+    from .tasks import triage_post_task
+
+    open_posts = Post.objects.filter(
+        is_ours=False, deleted_at__isnull=True, status__in=[Post.Status.NEW, Post.Status.OPEN]
+    ).exclude(decisions__decided_by__isnull=False)
+    ids = list(open_posts.values_list("pk", flat=True))
+    for post_id in ids:
+        transaction.on_commit(lambda post_id=post_id: triage_post_task.delay(post_id))
+    return len(ids)
+
+
+# --- Deadlines and notifications ------------------------------------------------------
+
+
+def sweep_deadlines(*, now: datetime | None = None) -> dict:
+    """
+    Every minute (beat): mark the posts past their deadline without a first response
+    as breached, exactly once (a conditional update), and tell the assignee, the team
+    lead and the communication unit; warn 30 minutes before a deadline. Reads only the
+    open must-reply posts, through their partial index.
+    """
+    now = now or timezone.now()
+    open_posts = Post.objects.filter(
+        must_reply=True,
+        first_response_at__isnull=True,
+        breached_at__isnull=True,
+        deleted_at__isnull=True,
+        is_ours=False,
+    )
+    breached = 0
+    for post_id in open_posts.filter(due_at__lt=now).values_list("pk", flat=True)[:5000]:
+        if Post.objects.filter(pk=post_id, breached_at__isnull=True, first_response_at__isnull=True).update(
+            breached_at=now
+        ):
+            breached += 1
+            post = Post.objects.select_related("assignee", "team").get(pk=post_id)
+            notify(users=_breach_recipients(post), kind=Notification.Kind.BREACH, post=post)
+    warned = 0
+    soon = now + timedelta(minutes=settings.INBOX_DUE_SOON_MINUTES)
+    for post_id in open_posts.filter(due_at__gte=now, due_at__lt=soon, warned_at__isnull=True).values_list(
+        "pk", flat=True
+    )[:5000]:
+        if Post.objects.filter(pk=post_id, warned_at__isnull=True).update(warned_at=now):
+            warned += 1
+            post = Post.objects.select_related("assignee", "team").get(pk=post_id)
+            notify(users=_warning_recipients(post), kind=Notification.Kind.DUE_SOON, post=post)
+    if breached or warned:
+        logger.info("deadline sweep: %s breached, %s warned", breached, warned)
+    return {"breached": breached, "warned": warned}
+
+
+def _communication_unit():
+    from django.contrib.auth import get_user_model
+
+    from strategy.models import Team
+
+    team = Team.objects.filter(slug="communication-unit").first()
+    members = list(team.members.filter(is_active=True)) if team else []
+    if members:
+        return members
+    return list(get_user_model().objects.filter(groups__name="communication_unit", is_active=True))
+
+
+def _team_leads(post: Post):
+    if post.team_id is None:
+        return []
+    return [m.user for m in post.team.memberships.select_related("user").filter(is_lead=True, user__is_active=True)]
+
+
+def _breach_recipients(post: Post) -> list:
+    users = [post.assignee] if post.assignee else []
+    users += _team_leads(post) + _communication_unit()
+    return list({user.pk: user for user in users}.values())
+
+
+def _warning_recipients(post: Post) -> list:
+    if post.assignee:
+        return [post.assignee]
+    if post.team_id:
+        return list(post.team.members.filter(is_active=True)) or _communication_unit()
+    return _communication_unit()
+
+
+def notify(*, users, kind: str, post: Post | None = None, text: str = "") -> int:
+    """In-app notifications for these users, each emailed after commit; a breach or warning only once."""
+    from .tasks import email_notification_task
+
+    created = 0
+    for user in users:
+        if user is None:
+            continue
+        if kind in (Notification.Kind.BREACH, Notification.Kind.DUE_SOON):
+            notification, made = Notification.objects.get_or_create(
+                user=user, kind=kind, post=post, defaults={"text": text}
+            )
+        else:
+            notification, made = Notification.objects.create(user=user, kind=kind, post=post, text=text), True
+        if made:
+            created += 1
+            if user.email:
+                transaction.on_commit(
+                    lambda pk=notification.pk: _send_quietly(email_notification_task, pk), robust=True
+                )
+    return created
+
+
+def _send_quietly(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.exception("could not enqueue %s%r", task.name, args)

@@ -18,6 +18,8 @@ class NavItem:
 NAVIGATION = [
     NavItem("strategy:overview", _("Strategy"), "strategy.view_goal"),
     NavItem("strategy:guidelines", _("Guidelines"), "strategy.view_guideline"),
+    NavItem("inbox:rules", _("Rules"), "inbox.view_replyrule"),
+    NavItem("inbox:import-list", _("Import"), "inbox.add_csvimport"),
     NavItem("admin:index", _("Administration"), ""),
 ]
 

@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    # Swagger UI and ReDoc served from our static files, never from a CDN.
+    "drf_spectacular_sidecar",
     "socialstrategy",
     "strategy",
     "inbox",
@@ -97,6 +102,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django 6's default already: a link typed without a scheme is https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -189,6 +196,9 @@ else:
         "data_folder_out": str(Path(_broker_dir) / "queue"),
         "processed_folder": str(Path(_broker_dir) / "processed"),
         "store_processed": False,
+        # The transport sleeps this long whenever the queue looks empty; the default
+        # second holds a worker to about two tasks a second.
+        "polling_interval": 0.1,
     }
     CELERY_RESULT_BACKEND = f"file://{Path(_broker_dir) / 'results'}"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -216,6 +226,8 @@ CELERY_ENABLE_UTC = True
 # Periodic tasks: sweeps that query what is due, never ETAs hours ahead. One beat runs them.
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-deliveries": {"task": "inbox.tasks.requeue_stale_deliveries_task", "schedule": 60.0},
+    "sweep-deadlines": {"task": "inbox.tasks.sweep_deadlines_task", "schedule": 60.0},
+    # "poll-youtube" is added with the platform settings below, where YOUTUBE_POLL_MINUTES is.
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -228,7 +240,67 @@ YOUTUBE_API_KEY = env.str("YOUTUBE_API_KEY", default="")
 # Record outgoing replies and publications in the outbox instead of calling the platforms.
 SOCIAL_SANDBOX = env.bool("SOCIAL_SANDBOX", default=DEBUG)
 
+# Sending replies and publications (inbox/sending.py), and the YouTube poller
+# (inbox/polling.py). Tokens from the environment only; the base URLs change only
+# for tests, which point them at a local fake server.
+# Facebook: a Page access token (pages_manage_engagement, pages_manage_posts, pages_messaging).
+FACEBOOK_PAGE_ACCESS_TOKEN = env.str("FACEBOOK_PAGE_ACCESS_TOKEN", default="")
+FACEBOOK_GRAPH_API_VERSION = env.str("FACEBOOK_GRAPH_API_VERSION", default="v21.0")
+FACEBOOK_GRAPH_BASE_URL = env.str("FACEBOOK_GRAPH_BASE_URL", default="https://graph.facebook.com")
+# X: an OAuth 2.0 user access token of the organisation's account
+# (tweet.read, tweet.write, users.read, dm.read, dm.write).
+X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com")
+X_USER_ACCESS_TOKEN = env.str("X_USER_ACCESS_TOKEN", default="")
+# YouTube: reading needs only YOUTUBE_API_KEY; replying needs an OAuth token (youtube.force-ssl).
+YOUTUBE_API_BASE_URL = env.str("YOUTUBE_API_BASE_URL", default="https://www.googleapis.com/youtube/v3")
+YOUTUBE_OAUTH_ACCESS_TOKEN = env.str("YOUTUBE_OAUTH_ACCESS_TOKEN", default="")
+# Each poll of a channel costs at least 1 of the API's 10,000 daily quota units.
+YOUTUBE_POLL_MINUTES = env.int("YOUTUBE_POLL_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE["poll-youtube"] = {
+    "task": "inbox.tasks.poll_youtube_task",
+    "schedule": YOUTUBE_POLL_MINUTES * 60.0,
+}
+
 # Ingestion.
 INBOX_WEBHOOK_MAX_BYTES = 1024 * 1024
 INBOX_DELIVERY_MAX_ATTEMPTS = env.int("INBOX_DELIVERY_MAX_ATTEMPTS", default=5)
 INBOX_DELIVERY_STALE_SECONDS = env.int("INBOX_DELIVERY_STALE_SECONDS", default=120)
+# Triage: how long before a deadline the sweep warns.
+INBOX_DUE_SOON_MINUTES = env.int("INBOX_DUE_SOON_MINUTES", default=30)
+# Where the product is reached, for links in emails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# The REST API (/api/v1/). Integrations send a token ("Authorization: Token ..."),
+# people in a browser their session; what a role may do follows the Django model
+# permissions of its group (inbox/api/permissions.py).
+REST_FRAMEWORK = {
+    # Token first, so that an anonymous request is answered 401 with WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Cursors stay correct while posts keep arriving, and cost no COUNT(*) over millions of rows.
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("socialstrategy API"),
+    "DESCRIPTION": _(
+        "The inbox's posts and the organisation's channels. Authenticate with a token "
+        "(Authorization: Token <key>) or a logged-in session."
+    ),
+    "VERSION": "1.0.0",
+    # The schema describes the API; it is not an endpoint of it.
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Separate request and response components: what a client sends is not what it reads.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from our own static files, never a CDN, and the schema is
+    # not sent to swagger.io's online validator either.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}

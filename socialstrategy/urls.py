@@ -15,5 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("strategy/", include("strategy.urls")),
     path("webhooks/", include("inbox.webhooks")),
+    path("inbox/", include("inbox.urls")),
+    path("api/v1/", include("inbox.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -163,6 +163,9 @@ class TeamMembership(models.Model):
         verbose_name=_("user"),
     )
     is_lead = models.BooleanField(_("team lead"), default=False)
+    on_duty = models.BooleanField(
+        _("on duty"), default=True, help_text=_("Takes new posts now; routing passes over members who are not.")
+    )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
     class Meta:

@@ -1,9 +1,16 @@
-"""What every connector's parser returns: plain data, no ORM."""
+"""
+What every connector's parser returns, plain data with no ORM; and what its senders
+(`send_reply`, `publish`) return or raise, with the one HTTP call they all make.
+"""
 
 import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+import requests
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class PayloadError(ValueError):
@@ -87,4 +94,99 @@ def id_of(value) -> str:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
+    return ""
+
+
+# Sending. Seconds to wait for a connection and for the answer: a platform that
+# takes longer is down for our purposes, and a person is waiting for the outcome.
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 15
+
+
+class SendError(Exception):
+    """A reply or publication that did not go out; the message carries the platform's own words."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, response: dict | None = None):
+        super().__init__(message)
+        self.status_code = status_code
+        self.response = response or {}
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the platform made of a reply or publication: its id there, and its whole answer."""
+
+    external_id: str
+    response: dict = field(default_factory=dict, compare=False)
+
+
+def require_token(setting_name: str) -> str:
+    """The access token in the named setting, or SendError naming the setting (never the token)."""
+    token = getattr(settings, setting_name, "")
+    if not token:
+        raise SendError(_("%(setting)s is not set: nothing can be sent.") % {"setting": setting_name})
+    return token
+
+
+def post_json(platform: str, url: str, *, token: str, body: dict, params: dict | None = None) -> dict:
+    """
+    POST a JSON body with the token as a Bearer header and return the JSON answer.
+
+    The token travels only in the header, so no URL, error or log line carries it.
+    Any failure (no connection, no answer in time, an error status, an answer that is
+    not JSON) becomes a SendError with the platform's own message and the status code.
+    """
+    try:
+        response = requests.post(
+            url,
+            json=body,
+            params=params,
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+        )
+    except requests.Timeout as exc:
+        raise SendError(_("%(platform)s did not answer in time.") % {"platform": platform}) from exc
+    except requests.RequestException as exc:
+        raise SendError(
+            _("Could not reach %(platform)s (%(reason)s).") % {"platform": platform, "reason": type(exc).__name__}
+        ) from exc
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        answer = {}
+    if response.status_code >= 400:
+        message = platform_error_message(answer) or response.reason or ""
+        raise SendError(
+            _("%(platform)s answered %(status)s: %(message)s")
+            % {"platform": platform, "status": response.status_code, "message": message},
+            status_code=response.status_code,
+            response=answer,
+        )
+    if not answer:
+        raise SendError(
+            _("%(platform)s answered %(status)s without the expected JSON.")
+            % {"platform": platform, "status": response.status_code},
+            status_code=response.status_code,
+        )
+    return answer
+
+
+def platform_error_message(answer: dict) -> str:
+    """
+    The platform's own explanation in an error body: Graph's and Google's
+    `error.message`, X's problem details (`detail`, else `title`) or `errors[0]`.
+    """
+    error = answer.get("error")
+    if isinstance(error, dict) and text_of(error.get("message")):
+        return error["message"]
+    if text_of(error):
+        return error
+    for key in ("detail", "title"):
+        if text_of(answer.get(key)):
+            return answer[key]
+    errors = answer.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        return text_of(errors[0].get("message")) or text_of(errors[0].get("detail"))
     return ""

@@ -1,23 +1,37 @@
 """
-Facebook Page webhooks (Graph API): feed changes and Messenger messages.
+Facebook Page webhooks (Graph API): feed changes and Messenger messages; and
+replying (comments, Messenger) and publishing on the Page through the Graph API.
 
 Formats: ../shared/PLATFORMS.md. A POST may batch many entries (pages) and changes.
 """
 
 import json
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .base import (
     AccountBatch,
     AuthorData,
     PayloadError,
     PostEvent,
+    SendError,
+    SendResult,
     from_unix,
     from_unix_ms,
     hmac_sha256,
     id_of,
+    post_json,
+    require_token,
     signatures_match,
     text_of,
 )
+
+if TYPE_CHECKING:
+    from inbox.models import Post
+    from strategy.models import Channel
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 # Feed items that carry something someone wrote; reactions, likes and shares do not.
@@ -144,3 +158,39 @@ def _permalink(post_id: str, comment_id: str) -> str:
     if comment_id:
         url += f"?comment_id={comment_id.split('_')[-1]}"
     return url
+
+
+def send_reply(post: "Post", text: str) -> SendResult:
+    """A comment on the post or comment; a Messenger message back to whoever wrote a direct message."""
+    token = require_token("FACEBOOK_PAGE_ACCESS_TOKEN")
+    if post.kind == "direct_message":
+        recipient = post.author.external_id if post.author_id else ""
+        if not recipient:
+            raise SendError(_("This message has no known sender to answer."))
+        answer = post_json(
+            "Facebook",
+            _graph_url("me/messages"),
+            token=token,
+            # RESPONSE: an answer to the person's message, inside Messenger's 24-hour window.
+            body={"recipient": {"id": recipient}, "messaging_type": "RESPONSE", "message": {"text": text}},
+        )
+        return SendResult(external_id=id_of(answer.get("message_id")), response=answer)
+    answer = post_json(
+        "Facebook", _graph_url(f"{quote(post.external_id, safe='')}/comments"), token=token, body={"message": text}
+    )
+    return SendResult(external_id=id_of(answer.get("id")), response=answer)
+
+
+def publish(channel: "Channel", text: str) -> SendResult:
+    """A post on the Page's feed."""
+    if not channel.external_id:
+        raise SendError(_("The channel has no Facebook page id."))
+    token = require_token("FACEBOOK_PAGE_ACCESS_TOKEN")
+    answer = post_json(
+        "Facebook", _graph_url(f"{quote(channel.external_id, safe='')}/feed"), token=token, body={"message": text}
+    )
+    return SendResult(external_id=id_of(answer.get("id")), response=answer)
+
+
+def _graph_url(path: str) -> str:
+    return f"{settings.FACEBOOK_GRAPH_BASE_URL.rstrip('/')}/{settings.FACEBOOK_GRAPH_API_VERSION}/{path}"

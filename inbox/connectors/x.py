@@ -1,23 +1,37 @@
 """
 X (Twitter) Account Activity webhooks: tweets (replies and mentions), direct
-messages and deletions, in the v1.1 format. Formats: ../shared/PLATFORMS.md.
+messages and deletions, in the v1.1 format; and replying, direct messages and
+publishing through the v2 API. Formats: ../shared/PLATFORMS.md.
 """
 
 import base64
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .base import (
     AccountBatch,
     AuthorData,
     PayloadError,
     PostEvent,
+    SendError,
+    SendResult,
     from_unix_ms,
     hmac_sha256,
     id_of,
+    post_json,
+    require_token,
     signatures_match,
     text_of,
 )
+
+if TYPE_CHECKING:
+    from inbox.models import Post
+    from strategy.models import Channel
 
 SIGNATURE_HEADERS = ("X-Twitter-Webhooks-Signature", "X-Twitter-Webhooks-Signature-OAuth2")
 CREATED_AT_FORMAT = "%a %b %d %H:%M:%S %z %Y"
@@ -148,3 +162,37 @@ def _created_at(value, where: str) -> datetime | None:
 def _language(code) -> str:
     # X says "und" when it cannot tell.
     return code if isinstance(code, str) and code not in ("und", "") else ""
+
+
+def send_reply(post: "Post", text: str) -> SendResult:
+    """A reply tweet; a direct message back to whoever wrote a direct message."""
+    token = require_token("X_USER_ACCESS_TOKEN")
+    if post.kind == "direct_message":
+        participant = post.author.external_id if post.author_id else ""
+        if not participant:
+            raise SendError(_("This message has no known sender to answer."))
+        answer = post_json(
+            "X",
+            _api_url(f"2/dm_conversations/with/{quote(participant, safe='')}/messages"),
+            token=token,
+            body={"text": text},
+        )
+        return SendResult(external_id=id_of(_data(answer).get("dm_event_id")), response=answer)
+    answer = post_json(
+        "X", _api_url("2/tweets"), token=token, body={"text": text, "reply": {"in_reply_to_tweet_id": post.external_id}}
+    )
+    return SendResult(external_id=id_of(_data(answer).get("id")), response=answer)
+
+
+def publish(channel: "Channel", text: str) -> SendResult:
+    """A tweet from the account the user token belongs to."""
+    answer = post_json("X", _api_url("2/tweets"), token=require_token("X_USER_ACCESS_TOKEN"), body={"text": text})
+    return SendResult(external_id=id_of(_data(answer).get("id")), response=answer)
+
+
+def _api_url(path: str) -> str:
+    return f"{settings.X_API_BASE_URL.rstrip('/')}/{path}"
+
+
+def _data(answer: dict) -> dict:
+    return answer["data"] if isinstance(answer.get("data"), dict) else {}

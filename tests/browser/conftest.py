@@ -71,6 +71,7 @@ ROLE_MIGRATIONS = [
     ("strategy", "0002_roles", "create_roles"),
     ("inbox", "0002_roles", "grant"),
     ("inbox", "0004_roles_imports_outbox", "grant"),
+    ("inbox", "0006_roles_rulebook", "grant"),
 ]
 
 

@@ -12,8 +12,8 @@ def nav_labels(page) -> list[str]:
 @pytest.mark.parametrize(
     ("username", "landing", "expected"),
     [
-        ("kommunikasjon", "/strategy/", ["socialstrategy", "Strategi", "Retningslinjer"]),
-        ("leder", "/strategy/", ["socialstrategy", "Strategi", "Retningslinjer"]),
+        ("kommunikasjon", "/strategy/", ["socialstrategy", "Strategi", "Retningslinjer", "Regler", "Import"]),
+        ("leder", "/strategy/", ["socialstrategy", "Strategi", "Retningslinjer", "Regler"]),
         ("ansatt", "/strategy/guidelines/", ["socialstrategy", "Retningslinjer"]),
     ],
 )

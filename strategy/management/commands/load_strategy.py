@@ -27,7 +27,15 @@ class Command(BaseCommand):
             raise CommandError(f"The strategy was not loaded: {exc}") from exc
         for line in report.lines():
             self.stdout.write(f"  {line}")
-        if report.changed:
+        # The inbox's reply rules express section 9 of the same strategy.
+        from inbox.rulebook import load_rulebook
+
+        rules = load_rulebook()
+        self.stdout.write(
+            f"  Reply rules, claims, policies, matrix: {rules.created} created, {rules.updated} updated, "
+            f"{rules.unchanged} unchanged"
+        )
+        if report.changed or rules.created or rules.updated:
             self.stdout.write(self.style.SUCCESS(f"Strategy loaded from {path}."))
         else:
             self.stdout.write(self.style.SUCCESS(f"Strategy already up to date with {path}; nothing changed."))

@@ -1,0 +1,30 @@
+"""
+/api/v1/: posts, channels, the OpenAPI schema and its Swagger UI.
+
+The schema is for programs: like the API it is exempt from the login page and
+answers 401 JSON to an anonymous request, so that a client can fetch it with its
+token. The docs page is for people in a browser: an anonymous visitor is sent to the
+login page like everywhere else (DRF exempts all its views from the middleware, so
+this is said with login_required), and Swagger UI then reads the schema with the
+session. Both need a login (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]), whatever the
+role: the schema tells what the API can do, not what is in the inbox.
+"""
+
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from .views import ChannelViewSet, PostViewSet
+
+app_name = "api"
+
+router = SimpleRouter(use_regex_path=False)
+router.register("posts", PostViewSet, basename="post")
+router.register("channels", ChannelViewSet, basename="channel")
+
+urlpatterns = [
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    *router.urls,
+]

@@ -1,0 +1,149 @@
+"""
+The API's views: thin DRF viewsets over the inbox's models and services.
+
+Django's LoginRequiredMiddleware would send an anonymous request to the login page,
+and it knows only sessions, so it would also turn away a client with a valid token.
+These views are exempt from it (`login_not_required`; DRF 3.16+ exempts its views too,
+but the API's answers depend on it, so it is said here) because DRF authenticates
+them itself, by token or session, and answers 401 or 403 in JSON.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connections
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from strategy.models import Channel
+
+from .. import services
+from ..connectors.base import PayloadError
+from ..models import Post
+from .permissions import ReadWriteModelPermissions
+from .serializers import ChannelSerializer, PostFilterSerializer, PostIngestSerializer, PostSerializer
+
+
+class PostPagination(CursorPagination):
+    # Newest first; the id orders the posts published in the same second.
+    ordering = ("-published_at", "-id")
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ChannelPagination(CursorPagination):
+    # The id never changes, so a cursor stays valid while a channel is renamed.
+    ordering = ("id",)
+
+
+# Plain equality filters of the list: query parameter -> lookup.
+POST_FILTER_LOOKUPS = {
+    "channel": "channel_id",
+    "status": "status",
+    "must_reply": "must_reply",
+    "assignee": "assignee_id",
+    "published_after": "published_at__gte",
+    "published_before": "published_at__lt",
+}
+
+
+def filter_posts(posts: QuerySet[Post], **filters) -> QuerySet[Post]:
+    """Narrow the posts by the validated query parameters of PostFilterSerializer."""
+    for name, lookup in POST_FILTER_LOOKUPS.items():
+        if name in filters:
+            posts = posts.filter(**{lookup: filters[name]})
+    if "category" in filters:
+        posts = posts.filter(_in_category(posts.db, filters["category"]))
+    return posts
+
+
+def _in_category(database: str, code: str) -> Q | RawSQL:
+    """The condition that a post's categories (a JSON list of codes) hold `code`."""
+    if connections[database].features.supports_json_field_contains:
+        # PostgreSQL: jsonb containment (@>), which a GIN index can serve.
+        return Q(categories__contains=[code])
+    # SQLite has no JSON containment; json_each lists the elements of the array.
+    return RawSQL(
+        'EXISTS (SELECT 1 FROM json_each("inbox_post"."categories") WHERE json_each.value = %s)',
+        [code],
+        output_field=BooleanField(),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List posts"),
+        description=_("The inbox's posts, newest first, a page at a time (follow `next`)."),
+        parameters=[PostFilterSerializer],
+    ),
+    retrieve=extend_schema(summary=_("Read a post")),
+)
+@method_decorator(login_not_required, name="dispatch")
+class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Post.objects.select_related("author")
+    permission_classes = [ReadWriteModelPermissions]
+    pagination_class = PostPagination
+    # The body is stored as the delivery and read by the generic connector: JSON only.
+    parser_classes = [JSONParser]
+    lookup_value_converter = "int"
+
+    def get_serializer_class(self) -> type[PostSerializer | PostIngestSerializer]:
+        # What a POST sends is not what it answers; OPTIONS and the browsable API's
+        # form ask with a cloned POST request, and should describe the former.
+        if self.request is not None and self.request.method == "POST":
+            return PostIngestSerializer
+        return PostSerializer
+
+    def filter_queryset(self, queryset: QuerySet[Post]) -> QuerySet[Post]:
+        # Here rather than in get_queryset, which the permission check calls first:
+        # someone without access gets 403 whatever the parameters.
+        if self.action != "list":
+            return queryset
+        filters = PostFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        return filter_posts(queryset, **filters.validated_data)
+
+    @extend_schema(
+        summary=_("Ingest a post"),
+        description=_(
+            "Store one post in the generic format and process it at once. Idempotent: sending the "
+            "same channel and external_id again answers 200 with the post as stored and changes nothing."
+        ),
+        request=PostIngestSerializer,
+        responses={
+            201: OpenApiResponse(PostSerializer, description=_("The post was new and is stored.")),
+            200: OpenApiResponse(PostSerializer, description=_("The post was there already; nothing changed.")),
+            400: OpenApiResponse(description=_("A field is missing or wrong; the answer names it.")),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        # What was sent is what gets stored: read the raw body before DRF parses the stream.
+        body = request.body
+        self.get_serializer(data=request.data).is_valid(raise_exception=True)
+        try:
+            post, created = services.ingest_api_post(body=body, headers=request.headers)
+        except PayloadError as exc:
+            message = _("The post could not be stored: {reason}").format(reason=exc)
+            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}) from exc
+        return Response(PostSerializer(post).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List channels")),
+    retrieve=extend_schema(summary=_("Read a channel")),
+)
+@method_decorator(login_not_required, name="dispatch")
+class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Channel.objects.prefetch_related("purposes", "audiences")
+    serializer_class = ChannelSerializer
+    permission_classes = [ReadWriteModelPermissions]
+    pagination_class = ChannelPagination
+    lookup_value_converter = "int"

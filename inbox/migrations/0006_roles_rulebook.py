@@ -1,0 +1,53 @@
+"""Permissions on the rulebook (reply rules, claims, policies, matrix) for the roles, written out so that this migration never changes meaning."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+ROLE_PERMISSIONS = {
+    "communication_unit": [
+        f"{action}_{model}"
+        for model in ("replyrule", "knownclaim", "responsepolicy", "responsibilityrule")
+        for action in ("view", "add", "change", "delete")
+    ]
+    + ["view_triagedecision"],
+    "manager": [
+        "view_replyrule",
+        "view_knownclaim",
+        "view_responsepolicy",
+        "view_responsibilityrule",
+        "view_triagedecision",
+    ],
+}
+
+
+def grant(apps, schema_editor):
+    app_config = apps.get_app_config("inbox")
+    app_config.models_module = True  # the historical app stub lacks it; create_permissions checks it
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=role)
+        permissions = Permission.objects.filter(content_type__app_label="inbox", codename__in=codenames)
+        assert permissions.count() == len(codenames), f"missing permissions for {role}"
+        group.permissions.add(*permissions)
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        for group in Group.objects.filter(name=role):
+            group.permissions.remove(
+                *Permission.objects.filter(content_type__app_label="inbox", codename__in=codenames)
+            )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("inbox", "0005_triage"),
+        ("inbox", "0004_roles_imports_outbox"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]

@@ -1,0 +1,31 @@
+"""The inbox's pages for staff, mounted at /inbox/."""
+
+from django.urls import path
+
+from .views import imports, rules
+
+app_name = "inbox"
+
+urlpatterns = [
+    path("imports/", imports.import_list, name="import-list"),
+    path("imports/new/", imports.import_upload, name="import-upload"),
+    path("imports/<int:import_id>/", imports.import_detail, name="import-detail"),
+    path("imports/<int:import_id>/mapping/", imports.import_mapping, name="import-mapping"),
+    path("imports/<int:import_id>/preview/", imports.import_preview, name="import-preview"),
+    path("imports/<int:import_id>/progress/", imports.import_progress, name="import-progress"),
+    path("rules/", rules.rules_index, name="rules"),
+    path("rules/try/", rules.try_rules, name="rules-try"),
+    path("rules/retriage/", rules.retriage, name="rules-retriage"),
+    path("rules/new/", rules.ReplyRuleCreate.as_view(), name="rule-create"),
+    path("rules/<int:pk>/", rules.ReplyRuleUpdate.as_view(), name="rule-update"),
+    path("rules/<int:pk>/delete/", rules.ReplyRuleDelete.as_view(), name="rule-delete"),
+    path("rules/claims/new/", rules.KnownClaimCreate.as_view(), name="claim-create"),
+    path("rules/claims/<int:pk>/", rules.KnownClaimUpdate.as_view(), name="claim-update"),
+    path("rules/claims/<int:pk>/delete/", rules.KnownClaimDelete.as_view(), name="claim-delete"),
+    path("rules/policies/new/", rules.ResponsePolicyCreate.as_view(), name="policy-create"),
+    path("rules/policies/<int:pk>/", rules.ResponsePolicyUpdate.as_view(), name="policy-update"),
+    path("rules/policies/<int:pk>/delete/", rules.ResponsePolicyDelete.as_view(), name="policy-delete"),
+    path("rules/matrix/new/", rules.ResponsibilityCreate.as_view(), name="matrix-create"),
+    path("rules/matrix/<int:pk>/", rules.ResponsibilityUpdate.as_view(), name="matrix-update"),
+    path("rules/matrix/<int:pk>/delete/", rules.ResponsibilityDelete.as_view(), name="matrix-delete"),
+]

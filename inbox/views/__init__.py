@@ -1,0 +1,1 @@
+"""The inbox's pages for staff, one module per sub-domain (imports, ...)."""

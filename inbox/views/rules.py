@@ -1,0 +1,169 @@
+"""The rulebook in the product: the communication unit edits the reply rules, known claims,
+response policies and the responsibility matrix; managers read them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, DeleteView, UpdateView
+
+from .. import rulebook, services
+from ..deadlines import due_at
+from ..forms import KnownClaimForm, ReplyRuleForm, ResponsePolicyForm, ResponsibilityRuleForm, TryRulesForm
+from ..models import CATEGORY_CHOICES, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
+from ..triage import PostInput
+
+INDEX = reverse_lazy("inbox:rules")
+DELETE_URLS = {
+    ReplyRule: "inbox:rule-delete",
+    KnownClaim: "inbox:claim-delete",
+    ResponsePolicy: "inbox:policy-delete",
+    ResponsibilityRule: "inbox:matrix-delete",
+}
+
+
+@permission_required("inbox.view_replyrule", raise_exception=True)
+def rules_index(request: HttpRequest) -> HttpResponse:
+    rules = ReplyRule.objects.select_related("team", "guideline").order_by("order", "pk")
+    categories = dict(CATEGORY_CHOICES)
+    return render(
+        request,
+        "inbox/rules/index.html",
+        {
+            "rules": rules,
+            "category_names": categories,
+            "claims": KnownClaim.objects.all(),
+            "policies": ResponsePolicy.objects.select_related("channel").order_by("channel__name", "priority"),
+            "matrix": ResponsibilityRule.objects.select_related("channel", "theme", "team").order_by(
+                "category", "channel__name"
+            ),
+            "try_form": TryRulesForm(),
+        },
+    )
+
+
+@permission_required("inbox.view_replyrule", raise_exception=True)
+@require_POST
+def try_rules(request: HttpRequest) -> HttpResponse:
+    """Decide about a text with the enabled rules, without saving anything (an htmx fragment)."""
+    form = TryRulesForm(request.POST)
+    context = {"form": form}
+    if form.is_valid():
+        decision = rulebook.compiled_triage().decide(PostInput(form.cleaned_data["text"]))
+        now = timezone.now()
+        deadline = due_at(now, rulebook.policy_for(None, decision.priority)) if decision.must_reply else None
+        context.update(
+            {"decision": decision, "deadline": deadline, "now": now, "category_names": dict(CATEGORY_CHOICES)}
+        )
+    template = "inbox/rules/_try.html" if request.htmx else "inbox/rules/try.html"
+    return render(request, template, context)
+
+
+@permission_required("inbox.change_replyrule", raise_exception=True)
+@require_POST
+def retriage(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        count = services.retriage_open_posts()
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d open post will be triaged again with the current rules.",
+            "%(count)d open posts will be triaged again with the current rules.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("inbox:rules")
+
+
+class _RulebookEdit(PermissionRequiredMixin, SuccessMessageMixin):
+    raise_exception = True
+    template_name = "inbox/rules/form.html"
+    success_url = INDEX
+    success_message = _("Saved. New posts are triaged with it; use “Re-triage open posts” for those already in.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kind"] = self.model._meta.verbose_name
+        context["delete_url_name"] = DELETE_URLS[self.model]
+        context["can_delete"] = self.request.user.has_perm(f"inbox.delete_{self.model._meta.model_name}")
+        return context
+
+
+class ReplyRuleCreate(_RulebookEdit, CreateView):
+    model, form_class, permission_required = ReplyRule, ReplyRuleForm, "inbox.add_replyrule"
+
+    def form_valid(self, form):
+        form.instance.slug = _unique_slug(ReplyRule, form.cleaned_data["name_en"] or form.cleaned_data["name_nb"])
+        return super().form_valid(form)
+
+
+class ReplyRuleUpdate(_RulebookEdit, UpdateView):
+    model, form_class, permission_required = ReplyRule, ReplyRuleForm, "inbox.change_replyrule"
+
+
+class ReplyRuleDelete(_RulebookEdit, DeleteView):
+    model, permission_required = ReplyRule, "inbox.delete_replyrule"
+    template_name = "inbox/rules/confirm_delete.html"
+    success_message = _("The rule was deleted.")
+
+
+class KnownClaimCreate(_RulebookEdit, CreateView):
+    model, form_class, permission_required = KnownClaim, KnownClaimForm, "inbox.add_knownclaim"
+
+
+class KnownClaimUpdate(_RulebookEdit, UpdateView):
+    model, form_class, permission_required = KnownClaim, KnownClaimForm, "inbox.change_knownclaim"
+
+
+class KnownClaimDelete(_RulebookEdit, DeleteView):
+    model, permission_required = KnownClaim, "inbox.delete_knownclaim"
+    template_name = "inbox/rules/confirm_delete.html"
+    success_message = _("The claim was deleted.")
+
+
+class ResponsePolicyCreate(_RulebookEdit, CreateView):
+    model, form_class, permission_required = ResponsePolicy, ResponsePolicyForm, "inbox.add_responsepolicy"
+
+
+class ResponsePolicyUpdate(_RulebookEdit, UpdateView):
+    model, form_class, permission_required = ResponsePolicy, ResponsePolicyForm, "inbox.change_responsepolicy"
+
+
+class ResponsePolicyDelete(_RulebookEdit, DeleteView):
+    model, permission_required = ResponsePolicy, "inbox.delete_responsepolicy"
+    template_name = "inbox/rules/confirm_delete.html"
+    success_message = _("The policy was deleted.")
+
+
+class ResponsibilityCreate(_RulebookEdit, CreateView):
+    model, form_class, permission_required = ResponsibilityRule, ResponsibilityRuleForm, "inbox.add_responsibilityrule"
+
+
+class ResponsibilityUpdate(_RulebookEdit, UpdateView):
+    model, form_class = ResponsibilityRule, ResponsibilityRuleForm
+    permission_required = "inbox.change_responsibilityrule"
+
+
+class ResponsibilityDelete(_RulebookEdit, DeleteView):
+    model, permission_required = ResponsibilityRule, "inbox.delete_responsibilityrule"
+    template_name = "inbox/rules/confirm_delete.html"
+    success_message = _("The line was deleted.")
+
+
+def _unique_slug(model, name: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(name)[:50] or "rule"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug

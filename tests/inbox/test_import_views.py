@@ -1,0 +1,393 @@
+"""The CSV import pages: list, upload, mapping with preview, the run and its progress fragment."""
+
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from inbox import imports
+from inbox.models import CsvImport, Post
+from tests.factories import ChannelFactory
+
+CSV = (
+    "Id;Tekst;Dato;Navn\r\n"
+    "p1;Når åpner dere?;13.05.2026 10:00;Kari Nordmann\r\n"
+    "p2;Fin butikk;i går;Ola\r\n"
+    "p3;Takk for hjelpen;13.05.2026 11:00;Kari Nordmann\r\n"
+).encode("cp1252")
+
+
+@pytest.fixture
+def channel(db):
+    return ChannelFactory(slug="facebook", platform="facebook", name="Facebook")
+
+
+@pytest.fixture
+def csv_import(channel, ingrid):
+    return imports.store_upload(channel=channel, file_name="eksport.csv", content=CSV, uploaded_by=ingrid)
+
+
+@pytest.fixture
+def english(client):
+    """The pages in English: the assertions hold before and after the bokmål catalogue learns the strings."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
+def as_ingrid(client, ingrid, english):
+    client.force_login(ingrid)
+    return client
+
+
+def page_urls(import_id: int) -> list[str]:
+    return [
+        reverse("inbox:import-list"),
+        reverse("inbox:import-upload"),
+        reverse("inbox:import-mapping", args=[import_id]),
+        reverse("inbox:import-preview", args=[import_id]),
+        reverse("inbox:import-detail", args=[import_id]),
+        reverse("inbox:import-progress", args=[import_id]),
+    ]
+
+
+def upload(client, content: bytes, *, channel, name: str = "eksport.csv"):
+    return client.post(
+        reverse("inbox:import-upload"), {"channel": channel.pk, "file": SimpleUploadedFile(name, content)}
+    )
+
+
+# Who may open the pages.
+
+
+@pytest.mark.parametrize("persona", ["lars", "ola"])
+def test_it_denies_managers_and_employees_with_403(client, request, csv_import, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    for url in page_urls(csv_import.pk):
+        assert client.get(url).status_code == 403, url
+    assert upload(client, CSV, channel=csv_import.channel).status_code == 403
+    assert CsvImport.objects.count() == 1
+
+
+def test_it_redirects_anonymous_users_to_login(client, csv_import):
+    for url in page_urls(csv_import.pk):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url == f"{reverse('login')}?next={url}"
+
+
+def test_the_navigation_offers_the_import_to_the_communication_unit_only(client, ingrid, lars):
+    url = reverse("inbox:import-list")
+    client.force_login(ingrid)
+    assert f'href="{url}"' in client.get(reverse("strategy:guidelines")).content.decode()
+
+    client.force_login(lars)
+    assert f'href="{url}"' not in client.get(reverse("strategy:guidelines")).content.decode()
+
+
+# The list.
+
+
+def test_the_list_shows_earlier_imports_with_their_counts(as_ingrid, csv_import, django_assert_max_num_queries):
+    imports.run_import(import_id=csv_import.pk)
+
+    with django_assert_max_num_queries(8):
+        response = as_ingrid.get(reverse("inbox:import-list"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "eksport.csv" in html
+    assert "Facebook" in html
+    assert "done" in html
+    # rows, imported, duplicates, rejected
+    assert "<td>3</td>\n            <td>2</td>\n            <td>0</td>\n            <td>1</td>" in html
+    assert reverse("inbox:import-upload") in html
+
+
+def test_the_list_says_so_when_nothing_was_imported(as_ingrid):
+    assert "Nothing has been imported yet." in as_ingrid.get(reverse("inbox:import-list")).content.decode()
+
+
+# Upload.
+
+
+def test_the_upload_form_labels_its_inputs(as_ingrid, channel):
+    html = as_ingrid.get(reverse("inbox:import-upload")).content.decode()
+
+    assert '<label for="id_channel">Channel' in html
+    assert '<label for="id_file">CSV file' in html
+    assert 'aria-describedby="id_file_helptext"' in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_it_stores_the_file_as_uploaded_and_goes_on_to_the_mapping(as_ingrid, channel, ingrid):
+    response = upload(as_ingrid, CSV, channel=channel)
+
+    csv_import = CsvImport.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("inbox:import-mapping", args=[csv_import.pk])
+    assert bytes(csv_import.content) == CSV
+    assert (csv_import.file_name, csv_import.channel, csv_import.uploaded_by) == ("eksport.csv", channel, ingrid)
+    assert csv_import.status == CsvImport.Status.UPLOADED
+    assert csv_import.total_rows == 3
+    assert csv_import.mapping == {"external_id": "Id", "text": "Tekst", "published_at": "Dato", "author_name": "Navn"}
+    assert Post.objects.count() == 0
+
+
+def test_it_refuses_a_file_over_10_mb(as_ingrid, channel):
+    response = upload(as_ingrid, b"x" * (10 * 1024 * 1024 + 1), channel=channel)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The file is 10.0\xa0MB; the limit is 10.0\xa0MB." in html
+    assert 'aria-invalid="true"' in html
+    assert CsvImport.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({}, "file", "This field is required."),
+        ({"file": SimpleUploadedFile("tom.csv", b"")}, "file", "The submitted file is empty."),
+        ({"file": SimpleUploadedFile("a.csv", CSV), "channel": ""}, "channel", "This field is required."),
+    ],
+    ids=["no file", "empty file", "no channel"],
+)
+def test_it_says_what_is_wrong_with_the_upload(as_ingrid, channel, data, field, message):
+    data = {"channel": channel.pk, **data}
+
+    response = as_ingrid.post(reverse("inbox:import-upload"), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<small class="form-error" id="id_{field}_error">{message}</small>' in html
+    assert 'role="alert"' in html
+    assert CsvImport.objects.count() == 0
+
+
+def test_it_keeps_an_unreadable_file_as_a_failed_import_and_says_why(as_ingrid, channel):
+    response = upload(as_ingrid, b"PK\x03\x04\x14\x00", channel=channel, name="eksport.xlsx")
+
+    assert response.status_code == 200
+    assert "This file cannot be read: This is a spreadsheet workbook" in response.content.decode()
+    csv_import = CsvImport.objects.get()
+    assert csv_import.status == CsvImport.Status.FAILED
+    assert bytes(csv_import.content) == b"PK\x03\x04\x14\x00"
+
+
+def test_it_offers_active_channels_only(as_ingrid, channel):
+    retired = ChannelFactory(name="Retired", is_active=False)
+
+    html = as_ingrid.get(reverse("inbox:import-upload")).content.decode()
+    response = upload(as_ingrid, CSV, channel=retired)
+
+    assert "Retired" not in html
+    assert response.status_code == 200
+    assert CsvImport.objects.count() == 0
+
+
+# Mapping and preview.
+
+
+def test_the_mapping_page_preselects_the_guessed_columns_and_previews_the_rows(as_ingrid, csv_import):
+    Post.objects.create(channel=csv_import.channel, external_id="p3", kind="comment", published_at="2026-05-13T09:00Z")
+
+    response = as_ingrid.get(reverse("inbox:import-mapping", args=[csv_import.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<option value="Id" selected>Id</option>' in html
+    assert '<option value="Navn" selected>Navn</option>' in html
+    assert '<label for="id_external_id">Post id <span class="meta">(required)</span></label>' in html
+    assert '<label for="id_author_id">Author&#x27;s id</label>' in html
+    assert '<select name="external_id" required id="id_external_id">' in html
+    assert "columns separated by semicolon" in html
+    assert "CP1252" in html
+    # The preview: each row with its outcome.
+    assert "Når åpner dere?" in html
+    assert "Will be skipped" in html
+    assert "published_at: &#x27;i går&#x27; is not a date and time" in html
+    assert "of a post already in the inbox" in html
+    assert "The first 3 rows:\nto import 1 · duplicates 1 · to skip 1" in html
+    assert 'hx-get="{}"'.format(reverse("inbox:import-preview", args=[csv_import.pk])) in html
+
+
+def test_the_preview_follows_the_mapping_being_chosen(as_ingrid, csv_import):
+    url = reverse("inbox:import-preview", args=[csv_import.pk])
+
+    response = as_ingrid.get(url, {"external_id": "Id", "text": "Navn", "published_at": "Dato", "url": "Nope"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html  # a fragment
+    assert '<p id="preview-summary" hx-swap-oob="innerHTML">' in html
+    assert "<td>Kari Nordmann</td>" in html
+    assert "Når åpner dere?" not in html  # the text column is not chosen
+
+
+def test_the_preview_says_every_row_is_skipped_while_the_id_is_not_chosen(as_ingrid, csv_import):
+    url = reverse("inbox:import-preview", args=[csv_import.pk])
+
+    html = as_ingrid.get(url, {"text": "Tekst", "published_at": "Dato"}).content.decode()
+
+    assert html.count("external_id: expected a non-empty string") == 3
+
+
+def test_it_asks_for_the_required_fields(as_ingrid, csv_import):
+    url = reverse("inbox:import-mapping", args=[csv_import.pk])
+
+    response = as_ingrid.post(url, {"external_id": "Id", "text": "", "published_at": "Dato"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<small class="form-error" id="id_text_error">This field is required.</small>' in html
+    assert "Choose a column for each required field." in html
+    assert CsvImport.objects.get().status == CsvImport.Status.UPLOADED
+
+
+def test_the_preview_button_shows_the_preview_without_starting(as_ingrid, csv_import):
+    url = reverse("inbox:import-mapping", args=[csv_import.pk])
+
+    response = as_ingrid.post(url, {"external_id": "Id", "text": "Navn", "published_at": "Dato", "preview": "1"})
+
+    assert response.status_code == 200
+    assert '<option value="Navn" selected>Navn</option>' in response.content.decode()
+    assert CsvImport.objects.get().status == CsvImport.Status.UPLOADED
+
+
+def test_it_runs_the_import_and_shows_the_result(
+    as_ingrid, csv_import, eager_tasks, django_capture_on_commit_callbacks
+):
+    url = reverse("inbox:import-mapping", args=[csv_import.pk])
+    mapping = {"external_id": "Id", "text": "Tekst", "published_at": "Dato", "author_name": "Navn"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_ingrid.post(url, mapping)
+
+    assert response.status_code == 302
+    assert response.url == reverse("inbox:import-detail", args=[csv_import.pk])
+    csv_import.refresh_from_db()
+    assert csv_import.mapping == mapping
+    assert (csv_import.status, csv_import.imported, csv_import.duplicates) == ("done", 2, 0)
+    assert csv_import.errors == [{"line": 3, "reason": csv_import.errors[0]["reason"]}]
+    assert set(Post.objects.values_list("external_id", flat=True)) == {"p1", "p3"}
+
+    html = as_ingrid.get(response.url).content.decode()
+    assert '<progress id="import-progress-bar" max="3" value="3"' in html
+    assert "3 of 3 rows (100 %)" in html
+    assert "hx-trigger" not in html  # nothing to poll for
+    assert '<tr><th scope="row">3</th><td>published_at: &#x27;i går&#x27;' in html
+
+
+def test_it_starts_the_task_only_after_commit(as_ingrid, csv_import, django_capture_on_commit_callbacks):
+    url = reverse("inbox:import-mapping", args=[csv_import.pk])
+
+    with mock.patch("inbox.tasks.import_csv_task.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            as_ingrid.post(url, {"external_id": "Id", "text": "Tekst", "published_at": "Dato"})
+        delay.assert_not_called()
+        for callback in callbacks:
+            callback()
+
+    delay.assert_called_once_with(csv_import.pk)
+    assert CsvImport.objects.get().status == CsvImport.Status.QUEUED
+
+
+def test_it_marks_the_import_failed_when_the_task_cannot_be_queued(
+    as_ingrid, csv_import, django_capture_on_commit_callbacks
+):
+    url = reverse("inbox:import-mapping", args=[csv_import.pk])
+
+    with (
+        mock.patch("inbox.tasks.import_csv_task.delay", side_effect=ConnectionError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = as_ingrid.post(url, {"external_id": "Id", "text": "Tekst", "published_at": "Dato"})
+
+    assert response.status_code == 302
+    csv_import.refresh_from_db()
+    assert csv_import.status == CsvImport.Status.FAILED
+    assert "could not be sent to the task queue" in csv_import.error
+    # It can be started again from the mapping page.
+    assert as_ingrid.get(reverse("inbox:import-mapping", args=[csv_import.pk])).status_code == 200
+
+
+def test_a_started_import_cannot_be_started_again(as_ingrid, csv_import):
+    CsvImport.objects.filter(pk=csv_import.pk).update(status="running")
+    url = reverse("inbox:import-mapping", args=[csv_import.pk])
+
+    assert as_ingrid.get(url).url == reverse("inbox:import-detail", args=[csv_import.pk])
+    assert as_ingrid.post(url, {"external_id": "Id", "text": "Tekst", "published_at": "Dato"}).status_code == 302
+    assert CsvImport.objects.get().status == "running"
+
+
+def test_an_import_not_yet_started_opens_on_its_mapping(as_ingrid, csv_import):
+    response = as_ingrid.get(reverse("inbox:import-detail", args=[csv_import.pk]))
+
+    assert response.url == reverse("inbox:import-mapping", args=[csv_import.pk])
+
+
+# The progress fragment.
+
+
+def test_the_progress_fragment_polls_while_the_import_waits_for_a_worker(as_ingrid, csv_import):
+    CsvImport.objects.filter(pk=csv_import.pk).update(status="queued", total_rows=0)
+
+    html = as_ingrid.get(reverse("inbox:import-progress", args=[csv_import.pk])).content.decode()
+
+    assert "<html" not in html
+    assert 'hx-trigger="every 1s"' in html
+    assert 'hx-get="{}"'.format(reverse("inbox:import-progress", args=[csv_import.pk])) in html
+    assert '<progress id="import-progress-bar" aria-describedby="import-progress-text">' in html  # indeterminate
+    assert '<label for="import-progress-bar">Rows processed</label>' in html
+
+
+def test_the_progress_fragment_shows_how_far_the_import_has_come(as_ingrid, csv_import):
+    CsvImport.objects.filter(pk=csv_import.pk).update(status="running", total_rows=120, processed_rows=50)
+
+    html = as_ingrid.get(reverse("inbox:import-progress", args=[csv_import.pk])).content.decode()
+
+    assert 'hx-trigger="every 1s"' in html
+    assert (
+        '<progress id="import-progress-bar" max="120" value="50" aria-describedby="import-progress-text">42 %' in html
+    )
+    assert "50 of 120 rows (42 %)" in html
+    assert "Result" not in html
+    assert "import-announcement" not in html
+
+
+def test_the_progress_fragment_stops_polling_and_shows_the_result_when_done(as_ingrid, csv_import):
+    imports.run_import(import_id=csv_import.pk)
+
+    html = as_ingrid.get(reverse("inbox:import-progress", args=[csv_import.pk])).content.decode()
+
+    assert "hx-trigger" not in html
+    assert "Imported: <strong>2</strong>" in html
+    assert "Rejected: <strong>1</strong>" in html
+    assert "Rejected rows" in html
+    assert (
+        '<p id="import-announcement" hx-swap-oob="innerHTML">'
+        "The import is finished. Imported: 2, duplicates: 0, rejected: 1.</p>"
+    ) in html
+
+
+def test_the_progress_fragment_says_why_an_import_failed(as_ingrid, channel, ingrid):
+    csv_import = CsvImport.objects.create(channel=channel, file_name="x.csv", content=b"\x00", uploaded_by=ingrid)
+    imports.run_import(import_id=csv_import.pk)
+
+    html = as_ingrid.get(reverse("inbox:import-progress", args=[csv_import.pk])).content.decode()
+
+    assert '<p class="form-error" role="alert">The file contains binary data; it is not a CSV file.</p>' in html
+    assert "The import failed." in html
+    assert "hx-trigger" not in html
+
+
+def test_the_progress_fragment_does_not_read_the_file(as_ingrid, csv_import, django_assert_max_num_queries):
+    # Polled every second: the stored file (up to 10 MB) must stay in the database.
+    with django_assert_max_num_queries(5) as queries:
+        response = as_ingrid.get(reverse("inbox:import-progress", args=[csv_import.pk]))
+
+    assert response.status_code == 200
+    assert not any('"inbox_csvimport"."content"' in query["sql"] for query in queries.captured_queries)

@@ -1,0 +1,255 @@
+"""triage_post, overrides, re-triage, routing and the deadline sweep, on the database."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.utils import translation
+
+from inbox import services
+from inbox.models import Notification, Post, ReplyRule, TriageDecision
+from strategy.models import Channel, Team, TeamMembership
+from tests.factories import UserFactory
+
+OSLO = ZoneInfo("Europe/Oslo")
+WEDNESDAY_MORNING = datetime(2026, 5, 13, 10, 0, tzinfo=OSLO)
+
+
+@pytest.fixture
+def rulebook(strategy):
+    """The demo strategy with its reply rules, policies and matrix (load_strategy installs them)."""
+    call_command("load_strategy", verbosity=0)
+
+
+@pytest.fixture
+def facebook(rulebook) -> Channel:
+    return Channel.objects.get(slug="facebook")
+
+
+@pytest.fixture
+def support_team(rulebook):
+    team = Team.objects.get(slug="technical-support")
+    busy = UserFactory(username="busy", email="busy@bedriften.example")
+    idle = UserFactory(username="idle", email="idle@bedriften.example")
+    away = UserFactory(username="away")
+    lead = UserFactory(username="lead", email="lead@bedriften.example")
+    TeamMembership.objects.create(team=team, user=busy)
+    TeamMembership.objects.create(team=team, user=idle)
+    TeamMembership.objects.create(team=team, user=away, on_duty=False)
+    TeamMembership.objects.create(team=team, user=lead, is_lead=True, on_duty=False)
+    return {"team": team, "busy": busy, "idle": idle, "away": away, "lead": lead}
+
+
+def make_post(channel: Channel, text: str, *, published_at=WEDNESDAY_MORNING, external_id=None, **fields) -> Post:
+    return Post.objects.create(
+        channel=channel,
+        external_id=external_id or f"p{Post.objects.count() + 1}",
+        kind="comment",
+        text=text,
+        published_at=published_at,
+        **fields,
+    )
+
+
+def test_a_must_reply_post_gets_categories_a_deadline_a_team_and_its_reasons(facebook):
+    post = make_post(facebook, "Hei! Når åpner dere butikken i Tromsø?")
+
+    decision = services.triage_post(post_id=post.pk)
+
+    post.refresh_from_db()
+    assert post.categories == ["product_question"]
+    assert post.must_reply
+    assert post.priority == "normal"
+    assert post.due_at == datetime(2026, 5, 13, 16, 0, tzinfo=OSLO)  # the same working day
+    assert post.team.slug == "customer-service"
+    assert post.status == Post.Status.OPEN
+    assert decision.deadline_rule == "same_day"
+    assert decision.decided_by is None
+    assert [r.slug for r in decision.rules.all()] == ["product-question"]
+    assert [g.slug for g in decision.guidelines.all()] == ["always-reply"]
+    assert decision.reasons[0]["words"] == ["åpner", "dere", "butikken"]
+
+
+def test_a_post_that_needs_no_reply_has_no_deadline(facebook):
+    post = make_post(facebook, "Elsker den nye jakka! 😍")
+
+    services.triage_post(post_id=post.pk)
+
+    post.refresh_from_db()
+    assert (post.must_reply, post.due_at, post.priority, post.team) == (False, None, "low", None)
+
+
+def test_triage_is_idempotent(facebook):
+    post = make_post(facebook, "Appen krasjer når jeg logger inn")
+
+    first = services.triage_post(post_id=post.pk)
+    second = services.triage_post(post_id=post.pk)
+
+    assert first == second
+    assert TriageDecision.objects.count() == 1
+
+
+def test_an_urgent_post_gets_the_shorter_target(facebook):
+    post = make_post(facebook, "My order never arrived and the app keeps crashing", published_at=WEDNESDAY_MORNING)
+
+    decision = services.triage_post(post_id=post.pk)
+
+    assert decision.priority == "urgent"
+    assert decision.due_at == datetime(2026, 5, 13, 12, 0, tzinfo=OSLO)
+    assert decision.deadline_rule == "target"
+
+
+def test_routing_picks_the_least_busy_member_on_duty(facebook, support_team):
+    make_post(facebook, "old", external_id="old", assignee=support_team["busy"], must_reply=True, status="open")
+    post = make_post(facebook, "Appen fungerer ikke")
+
+    services.triage_post(post_id=post.pk)
+
+    post.refresh_from_db()
+    assert post.team == support_team["team"]
+    assert post.assignee == support_team["idle"]
+    assert Notification.objects.filter(user=support_team["idle"], kind="assigned", post=post).exists()
+
+
+def test_triage_does_not_take_a_post_from_whoever_holds_it(facebook, support_team, ingrid):
+    post = make_post(facebook, "Appen fungerer ikke", assignee=ingrid)
+
+    services.triage_post(post_id=post.pk)
+
+    post.refresh_from_db()
+    assert post.assignee == ingrid
+
+
+def test_an_override_is_a_new_decision_and_the_system_leaves_it(facebook, ingrid):
+    post = make_post(facebook, "Elsker den nye jakka!")
+    services.triage_post(post_id=post.pk)
+
+    override = services.override_triage(
+        post=post, user=ingrid, categories=["product_question"], must_reply=True, priority="high", note="Spør om str."
+    )
+    services.triage_post(post_id=post.pk)
+
+    post.refresh_from_db()
+    assert post.must_reply and post.priority == "high"
+    assert post.due_at == datetime(2026, 5, 13, 16, 0, tzinfo=OSLO)
+    assert post.decisions.count() == 2
+    assert post.decisions.latest() == override
+    assert override.decided_by == ingrid
+
+
+def test_retriage_applies_changed_rules_to_open_posts(facebook, django_capture_on_commit_callbacks, eager_tasks):
+    post = make_post(facebook, "Kassen på nettsiden oppfører seg rart")
+    services.triage_post(post_id=post.pk)
+    assert not Post.objects.get(pk=post.pk).must_reply
+    rule = ReplyRule.objects.get(slug="technical-problem")
+    rule.keywords_nb += "\noppfører seg rart"
+    rule.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        count = services.retriage_open_posts()
+
+    assert count == 1
+    post.refresh_from_db()
+    assert post.categories == ["technical_problem"]
+    assert post.decisions.count() == 2
+
+
+def test_an_ingested_post_is_triaged_after_commit(facebook, django_capture_on_commit_callbacks, eager_tasks):
+    from inbox.connectors.base import AuthorData, PostEvent
+
+    event = PostEvent(
+        external_id="c1",
+        text="Jeg har innloggingsproblemer",
+        author=AuthorData("9", "Kari"),
+        published_at=WEDNESDAY_MORNING,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ingest_event(channel=facebook, event=event)
+
+    assert Post.objects.get().categories == ["technical_problem"]
+
+
+@pytest.mark.parametrize("earlier", [0, 2])
+def test_a_repeated_complainer_is_urgent(facebook, earlier):
+    from inbox.models import Author
+
+    author = Author.objects.create(platform="facebook", external_id="77", name="Per")
+    for n in range(earlier):
+        make_post(
+            facebook,
+            "klage",
+            external_id=f"e{n}",
+            author=author,
+            must_reply=True,
+            categories=["dissatisfied_customer"],
+            published_at=WEDNESDAY_MORNING - timedelta(days=n + 1),
+        )
+    post = make_post(facebook, "Skuffet over leveringen", external_id="now", author=author)
+
+    decision = services.triage_post(post_id=post.pk)
+
+    assert decision.priority == ("urgent" if earlier else "high")
+
+
+class TestTheDeadlineSweep:
+    def test_it_marks_a_breach_once_and_tells_the_assignee_the_lead_and_the_communication_unit(
+        self, facebook, support_team, ingrid, django_capture_on_commit_callbacks, eager_tasks
+    ):
+        comm = Team.objects.get(slug="communication-unit")
+        ingrid.email = "ingrid@bedriften.example"
+        ingrid.save()
+        TeamMembership.objects.create(team=comm, user=ingrid)
+        post = make_post(facebook, "Appen fungerer ikke")
+        services.triage_post(post_id=post.pk)
+        after = datetime(2026, 5, 13, 16, 1, tzinfo=OSLO)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            first = services.sweep_deadlines(now=after)
+            second = services.sweep_deadlines(now=after + timedelta(minutes=1))
+
+        assert first["breached"] == 1 and second["breached"] == 0
+        post.refresh_from_db()
+        assert post.breached_at == after
+        told = set(Notification.objects.filter(kind="breach", post=post).values_list("user__username", flat=True))
+        assert told == {"busy", "lead", "ingrid"}  # equally busy: the first member
+        emailed = Notification.objects.filter(kind="breach", post=post, emailed_at__isnull=False)
+        assert set(emailed.values_list("user__username", flat=True)) == {"busy", "lead", "ingrid"}
+        with translation.override("nb"):  # emails go out in the product's language
+            breached_subject = str(Notification.Kind.BREACH.label)
+        breach_mail = [m for m in mail.outbox if breached_subject in m.subject]
+        assert sorted(m.to[0] for m in breach_mail) == [
+            "busy@bedriften.example",
+            "ingrid@bedriften.example",
+            "lead@bedriften.example",
+        ]
+
+    def test_a_post_answered_in_time_is_never_breached(self, facebook):
+        post = make_post(facebook, "Appen fungerer ikke")
+        services.triage_post(post_id=post.pk)
+        Post.objects.filter(pk=post.pk).update(first_response_at=WEDNESDAY_MORNING + timedelta(hours=1))
+
+        assert services.sweep_deadlines(now=datetime(2026, 5, 14, 9, 0, tzinfo=UTC)) == {"breached": 0, "warned": 0}
+
+    def test_it_warns_thirty_minutes_before_the_deadline(self, facebook, support_team):
+        post = make_post(facebook, "Appen fungerer ikke")
+        services.triage_post(post_id=post.pk)
+
+        result = services.sweep_deadlines(now=datetime(2026, 5, 13, 15, 40, tzinfo=OSLO))
+        again = services.sweep_deadlines(now=datetime(2026, 5, 13, 15, 45, tzinfo=OSLO))
+
+        assert (result["warned"], again["warned"]) == (1, 0)
+        assert Notification.objects.filter(kind="due_soon", post=post, user=support_team["busy"]).count() == 1
+
+    def test_the_sweep_task_runs_under_its_lock(self, facebook, eager_tasks):
+        from inbox.tasks import sweep_deadlines_task
+
+        post = make_post(facebook, "Appen fungerer ikke", published_at=datetime(2020, 1, 6, 9, 0, tzinfo=OSLO))
+        services.triage_post(post_id=post.pk)
+
+        with time_machine.travel(datetime(2020, 1, 7, 9, 0, tzinfo=OSLO)):
+            sweep_deadlines_task.delay()
+
+        assert Post.objects.get(pk=post.pk).breached_at is not None
