@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from strategy.models import Channel, Guideline, Team
 
@@ -118,9 +118,9 @@ def _upsert(model, slug: str, values: dict, report: RulebookReport) -> None:
 
 def rulebook_version() -> tuple:
     """Changes whenever a rule or claim does: the key of the compiled triage below."""
-    rules = ReplyRule.objects.aggregate(changed=Max("updated_at"))["changed"]
-    claims = KnownClaim.objects.aggregate(changed=Max("updated_at"))["changed"]
-    return (rules, ReplyRule.objects.count(), claims, KnownClaim.objects.count())
+    rules = ReplyRule.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
+    claims = KnownClaim.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
+    return (rules["changed"], rules["count"], claims["changed"], claims["count"])
 
 
 _compiled: dict[tuple, triage.Triage] = {}

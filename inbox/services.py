@@ -441,9 +441,12 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
         # Route to a person only when nobody holds the post yet.
         picked = routing.pick_member(team) if post.assignee_id is None and team and decision.must_reply else None
         record = TriageDecision.objects.create(post=post, assignee=picked or post.assignee, **outcome)
-        record.rules.set([m.rule_id for m in decision.matches if m.rule_id])
-        record.claims.set([m.claim_id for m in decision.matches if m.claim_id])
-        record.guidelines.set(_guideline_ids([m.guideline for m in decision.matches]))
+        _link_decision(
+            record,
+            rule_ids=[m.rule_id for m in decision.matches if m.rule_id],
+            claim_ids=[m.claim_id for m in decision.matches if m.claim_id],
+            guideline_ids=_guideline_ids([m.guideline for m in decision.matches]),
+        )
         _apply_decision(post, record)
     if picked is not None:
         notify(users=[picked], kind=Notification.Kind.ASSIGNED, post=post)
@@ -510,6 +513,19 @@ def _apply_decision(post: Post, record: TriageDecision) -> None:
             "triaged_at",
         ]
     )
+
+
+def _link_decision(record: TriageDecision, *, rule_ids, claim_ids, guideline_ids) -> None:
+    """The many-to-many links of a new decision, one insert each (a new row has none to compare with)."""
+    for relation, ids, column in (
+        (TriageDecision.rules, rule_ids, "replyrule_id"),
+        (TriageDecision.claims, claim_ids, "knownclaim_id"),
+        (TriageDecision.guidelines, guideline_ids, "guideline_id"),
+    ):
+        through = relation.through
+        unique = list(dict.fromkeys(ids))
+        if unique:
+            through.objects.bulk_create([through(triagedecision_id=record.pk, **{column: pk}) for pk in unique])
 
 
 def _earlier_complaints(post: Post) -> int:
