@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from strategy.models import Channel, Team
@@ -413,7 +414,9 @@ class ResponsePolicy(models.Model):
         verbose_name_plural = _("response policies")
 
     def __str__(self) -> str:
-        return f"{self.channel or _('all channels')} / {self.get_priority_display() or _('any priority')}"
+        channel = self.channel.name if self.channel else gettext("all channels")
+        priority = self.get_priority_display() if self.priority else gettext("any priority")
+        return f"{channel} / {priority}"
 
     def clean(self) -> None:
         # One policy per channel and priority, "any" included; SQLite cannot hold a

@@ -289,7 +289,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": _("socialstrategy API"),
     "DESCRIPTION": _(
         "The inbox's posts and the organisation's channels. Authenticate with a token "
-        "(Authorization: Token <key>) or a logged-in session."
+        "(`Authorization: Token <key>`) or a logged-in session."
     ),
     "VERSION": "1.0.0",
     # The schema describes the API; it is not an endpoint of it.

@@ -10,15 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, UpdateView
 
 from .. import rulebook, services
 from ..deadlines import due_at
 from ..forms import KnownClaimForm, ReplyRuleForm, ResponsePolicyForm, ResponsibilityRuleForm, TryRulesForm
-from ..models import CATEGORY_CHOICES, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
+from ..models import CATEGORY_CHOICES, KnownClaim, Post, ReplyRule, ResponsePolicy, ResponsibilityRule
 from ..triage import PostInput
 
 INDEX = reverse_lazy("inbox:rules")
@@ -60,8 +60,19 @@ def try_rules(request: HttpRequest) -> HttpResponse:
         decision = rulebook.compiled_triage().decide(PostInput(form.cleaned_data["text"]))
         now = timezone.now()
         deadline = due_at(now, rulebook.policy_for(None, decision.priority)) if decision.must_reply else None
+        names = dict(ReplyRule.objects.values_list("pk", "name_" + ("en" if get_language() == "en" else "nb")))
         context.update(
-            {"decision": decision, "deadline": deadline, "now": now, "category_names": dict(CATEGORY_CHOICES)}
+            {
+                "decision": decision,
+                "deadline": deadline,
+                "category_names": dict(CATEGORY_CHOICES),
+                "priority_label": Post.Priority(decision.priority).label,
+                # The rules' names in the reader's language; the engine knows them by id.
+                "reasons": [
+                    (names.get(m.rule_id) or (_("Known false claim") if m.claim_id else m.rule), m.words)
+                    for m in decision.matches
+                ],
+            }
         )
     template = "inbox/rules/_try.html" if request.htmx else "inbox/rules/try.html"
     return render(request, template, context)
