@@ -1,10 +1,24 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from . import services
-from .models import Author, OutboxMessage, Post, WebhookDelivery, YouTubePollState
+from .models import (
+    Author,
+    KnownClaim,
+    Notification,
+    OutboxMessage,
+    Post,
+    ReplyRule,
+    ResponsePolicy,
+    ResponsibilityRule,
+    TriageDecision,
+    WebhookDelivery,
+    YouTubePollState,
+)
 
 
 @admin.register(WebhookDelivery)
@@ -67,13 +81,49 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "handle", "external_id"]
 
 
+class TriageDecisionInline(admin.TabularInline):
+    model = TriageDecision
+    fk_name = "post"
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "decided_by", "categories", "must_reply", "priority", "due_at", "team", "assignee", "why"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+
+    @admin.display(description=_("why"))
+    def why(self, obj: TriageDecision) -> str:
+        return "; ".join(f"{r['rule']}: {', '.join(r['words'])}" for r in obj.reasons) or obj.note
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# A link typed without a scheme is https (Django 6's default, asked for now).
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "author", "short_text", "published_at", "status", "is_ours", "deleted_at"]
-    list_filter = ["channel", "kind", "status", "is_ours", "must_reply", "priority", "published_at"]
+    inlines = [TriageDecisionInline]
+    formfield_overrides = HTTPS_LINKS
+    list_display = [
+        "__str__",
+        "kind",
+        "author",
+        "short_text",
+        "published_at",
+        "status",
+        "must_reply",
+        "priority",
+        "due_at",
+        "team",
+        "breached_at",
+        "is_ours",
+    ]
+    list_filter = ["channel", "kind", "status", "is_ours", "must_reply", "priority", "team", "published_at"]
     search_fields = ["text", "external_id", "author__name", "author__handle"]
     date_hierarchy = "published_at"
-    list_select_related = ["channel", "author"]
+    list_select_related = ["channel", "author", "team"]
     raw_id_fields = ["parent", "thread_root", "author", "delivery", "assignee"]
 
     @admin.display(description=_("text"))
@@ -130,3 +180,47 @@ class YouTubePollStateAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         # The poller creates a channel's state on its first poll.
         return False
+
+
+@admin.register(ReplyRule)
+class ReplyRuleAdmin(TranslationAdmin):
+    list_display = ["name", "category", "priority", "team", "guideline", "enabled", "order"]
+    list_filter = ["category", "priority", "enabled", "team"]
+    search_fields = ["slug", "name_nb", "name_en", "keywords_nb", "keywords_en"]
+
+
+@admin.register(KnownClaim)
+class KnownClaimAdmin(TranslationAdmin):
+    formfield_overrides = HTTPS_LINKS
+    list_display = ["slug", "pattern", "enabled"]
+    list_filter = ["enabled"]
+    search_fields = ["slug", "pattern", "correction_nb", "correction_en"]
+
+
+@admin.register(ResponsePolicy)
+class ResponsePolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "same_day_cutoff", "promptly_hours", "target_hours"]
+    list_filter = ["channel", "priority"]
+
+
+@admin.register(ResponsibilityRule)
+class ResponsibilityRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "category", "channel", "theme", "team"]
+    list_filter = ["category", "channel", "team"]
+
+
+@admin.register(TriageDecision)
+class TriageDecisionAdmin(admin.ModelAdmin):
+    list_display = ["post", "created_at", "decided_by", "must_reply", "priority", "due_at", "team"]
+    list_filter = ["must_reply", "priority", "team", "created_at"]
+    search_fields = ["post__text", "post__external_id", "note"]
+    raw_id_fields = ["post", "assignee", "decided_by"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "post", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["user__username", "text"]
+    raw_id_fields = ["user", "post"]

@@ -59,6 +59,9 @@ class ReplyRuleForm(forms.ModelForm):
 
 
 class KnownClaimForm(forms.ModelForm):
+    # A link typed without a scheme is https (Django 6's default, asked for now).
+    url = forms.URLField(label=_("link to the facts"), required=False, assume_scheme="https")
+
     class Meta:
         model = KnownClaim
         fields = ["slug", "pattern", "correction_nb", "correction_en", "url", "enabled"]

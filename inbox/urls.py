@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import imports, rules
+from .views import imports, notifications, rules
 
 app_name = "inbox"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("imports/<int:import_id>/mapping/", imports.import_mapping, name="import-mapping"),
     path("imports/<int:import_id>/preview/", imports.import_preview, name="import-preview"),
     path("imports/<int:import_id>/progress/", imports.import_progress, name="import-progress"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     path("rules/", rules.rules_index, name="rules"),
     path("rules/try/", rules.try_rules, name="rules-try"),
     path("rules/retriage/", rules.retriage, name="rules-retriage"),
