@@ -56,9 +56,9 @@ def parse_post(item, where: str = "") -> tuple[str, PostEvent]:
         if not isinstance(author, dict) or not text_of(str(author.get("external_id") or "")).strip():
             raise PayloadError(f"{prefix}author: expected an object with an external_id")
         author_data = AuthorData(
-            external_id=str(author["external_id"]).strip(),
-            name=text_of(author.get("name")).strip(),
-            handle=text_of(author.get("handle")).strip(),
+            external_id=_at_most(str(author["external_id"]).strip(), 128, f"{prefix}author.external_id"),
+            name=_at_most(text_of(author.get("name")).strip(), 200, f"{prefix}author.name"),
+            handle=_at_most(text_of(author.get("handle")).strip(), 200, f"{prefix}author.handle"),
         )
     return str(channel), PostEvent(
         external_id=external_id.strip(),
@@ -66,8 +66,10 @@ def parse_post(item, where: str = "") -> tuple[str, PostEvent]:
         text=text_of(item.get("text")),
         author=author_data,
         published_at=_datetime(item.get("published_at"), f"{prefix}published_at"),
-        parent_external_id=str(item.get("parent_external_id") or "").strip(),
-        url=text_of(item.get("url")).strip(),
+        parent_external_id=_at_most(
+            str(item.get("parent_external_id") or "").strip(), 128, f"{prefix}parent_external_id"
+        ),
+        url=_at_most(text_of(item.get("url")).strip(), 500, f"{prefix}url"),
         language=text_of(item.get("language")).strip()[:12],
         raw=item,
     )
@@ -82,3 +84,10 @@ def _datetime(value, where: str) -> datetime:
     if parsed.tzinfo is None:
         raise PayloadError(f"{where}: {value!r} has no time zone (add Z or +02:00)")
     return parsed
+
+
+def _at_most(value: str, length: int, where: str) -> str:
+    # The columns' sizes: say so here rather than fail in the database.
+    if len(value) > length:
+        raise PayloadError(f"{where}: at most {length} characters, not {len(value)}")
+    return value

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from ..models import Notification
@@ -27,4 +28,9 @@ def unread_count(request: HttpRequest) -> dict:
     """Context processor: the number on the bell."""
     if not request.user.is_authenticated:
         return {}
-    return {"unread_notifications": Notification.objects.filter(user=request.user, read_at__isnull=True).count()}
+    # Lazy: fragments (htmx) render without the bell and should not pay for its query.
+    return {
+        "unread_notifications": SimpleLazyObject(
+            lambda: Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+        )
+    }

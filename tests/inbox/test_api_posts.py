@@ -533,3 +533,19 @@ def test_a_channel_deactivated_while_the_post_was_checked_is_400_and_the_deliver
     assert "non_field_errors" in response.json()
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.IGNORED
     assert Post.objects.count() == 0
+
+
+def test_a_too_long_url_is_named_not_a_database_error():
+    from inbox.connectors.base import PayloadError
+    from inbox.connectors.generic import parse_post
+
+    item = {
+        "channel": 1,
+        "external_id": "x",
+        "text": "hei",
+        "published_at": "2026-05-13T10:00:00+02:00",
+        "url": "https://example.org/" + "a" * 600,
+    }
+
+    with pytest.raises(PayloadError, match="url: at most 500 characters"):
+        parse_post(item)
