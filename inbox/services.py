@@ -84,14 +84,8 @@ def enqueue_delivery(delivery_id: int) -> None:
     """Process the delivery once the transaction that stored it commits."""
     from .tasks import process_delivery_task
 
-    def send() -> None:
-        # The delivery is stored: if the broker is down, the sweep sends it later.
-        try:
-            process_delivery_task.delay(delivery_id)
-        except Exception:
-            logger.exception("could not enqueue delivery %s; the sweep will retry it", delivery_id)
-
-    transaction.on_commit(send)
+    # The delivery is stored: if the broker is down, the sweep sends it later.
+    transaction.on_commit(lambda: send_after_commit(process_delivery_task, delivery_id))
 
 
 def process_delivery(*, delivery_id: int) -> WebhookDelivery | None:
@@ -372,16 +366,9 @@ def enqueue_triage(post: Post) -> None:
         return
     from .tasks import triage_post_task
 
+    # The post is stored: if the broker is down, "Re-triage open posts" or its next edit triages it.
     post_id = post.pk
-
-    def send() -> None:
-        try:
-            triage_post_task.delay(post_id)
-        except Exception:
-            # The post is stored; "Re-triage open posts" or the next edit will triage it.
-            logger.exception("could not enqueue triage of post %s", post_id)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: send_after_commit(triage_post_task, post_id))
 
 
 def triage_post(*, post_id: int) -> TriageDecision | None:
@@ -555,7 +542,7 @@ def retriage_open_posts() -> int:
     ).exclude(decisions__decided_by__isnull=False)
     ids = list(open_posts.values_list("pk", flat=True))
     for post_id in ids:
-        transaction.on_commit(lambda post_id=post_id: triage_post_task.delay(post_id))
+        transaction.on_commit(lambda post_id=post_id: send_after_commit(triage_post_task, post_id))
     return len(ids)
 
 
@@ -648,13 +635,13 @@ def notify(*, users, kind: str, post: Post | None = None, text: str = "") -> int
         if made:
             created += 1
             if user.email:
-                transaction.on_commit(
-                    lambda pk=notification.pk: _send_quietly(email_notification_task, pk), robust=True
-                )
+                transaction.on_commit(lambda pk=notification.pk: send_after_commit(email_notification_task, pk))
     return created
 
 
-def _send_quietly(task, *args) -> None:
+def send_after_commit(task, *args) -> None:
+    """Enqueue a task from an on-commit callback: what it works on is stored, so a broker
+    that is down is logged, never raised into the request that already committed."""
     try:
         task.delay(*args)
     except Exception:
