@@ -163,6 +163,14 @@ class Post(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts", verbose_name=_("team")
     )
+    theme = models.ForeignKey(
+        "strategy.Theme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("theme"),
+    )
     triaged_at = models.DateTimeField(_("triaged"), null=True, blank=True)
     warned_at = models.DateTimeField(_("deadline warning sent"), null=True, blank=True)
 
@@ -479,6 +487,9 @@ class TriageDecision(models.Model):
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    theme = models.ForeignKey(
+        "strategy.Theme", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("theme")
     )
     rules = models.ManyToManyField(ReplyRule, blank=True, related_name="decisions", verbose_name=_("matched rules"))
     guidelines = models.ManyToManyField(

@@ -14,7 +14,7 @@ import yaml
 from django.db import transaction
 from django.db.models import Count, Max
 
-from strategy.models import Channel, Guideline, Team
+from strategy.models import Channel, Guideline, Team, Theme
 
 from . import deadlines, triage
 from .models import KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
@@ -120,7 +120,9 @@ def rulebook_version() -> tuple:
     """Changes whenever a rule or claim does: the key of the compiled triage below."""
     rules = ReplyRule.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
     claims = KnownClaim.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
-    return (rules["changed"], rules["count"], claims["changed"], claims["count"])
+    # Themes are few and have no timestamp: their keywords are the version.
+    themes = tuple(Theme.objects.order_by("order", "pk").values_list("slug", "keywords"))
+    return (rules["changed"], rules["count"], claims["changed"], claims["count"], themes)
 
 
 _compiled: dict[tuple, triage.Triage] = {}
@@ -150,6 +152,10 @@ def compiled_triage() -> triage.Triage:
                 for rule in rules
             ],
             [triage.KnownClaim(id=c.pk, pattern=c.pattern, correction=c.correction, url=c.url) for c in claims],
+            themes=[
+                triage.ThemeKeywords(slug, tuple(line.strip() for line in keywords.splitlines() if line.strip()))
+                for slug, keywords in version[4]
+            ],
         )
         _compiled.clear()
         _compiled[version] = cached
@@ -180,21 +186,29 @@ def policy_for(channel: Channel | None, priority: str) -> deadlines.Policy:
     return deadlines.DEFAULT_POLICY
 
 
-def responsible_team(*, categories: tuple[str, ...], channel: Channel, rule_team: str = "") -> Team | None:
+def responsible_team(
+    *, categories: tuple[str, ...], channel: Channel, theme: Theme | None = None, rule_team: str = ""
+) -> Team | None:
     """
-    The team that answers for a post, by the responsibility matrix: the most specific
-    line for (category, channel) over the post's categories in the order of
-    importance; then the team of the rule that matched; then the communication unit.
+    The team that answers for a post, by the responsibility matrix: for each of the
+    post's categories in turn, the most specific line (category with channel and theme,
+    then channel, then theme, then the category alone); then lines without a category
+    for the channel or theme; then the team of the rule that matched; then the
+    communication unit.
     """
-    lines = list(ResponsibilityRule.objects.select_related("team").filter(theme__isnull=True))
-    for category in categories:
-        for wanted_channel in (channel.pk, None):
-            for line in lines:
-                if line.category == category and line.channel_id == wanted_channel:
-                    return line.team
-    for line in lines:
-        if line.category == "" and line.channel_id == channel.pk:
-            return line.team
+    lines = {
+        (line.category, line.channel_id, line.theme_id): line.team
+        for line in ResponsibilityRule.objects.select_related("team")
+    }
+    theme_id = theme.pk if theme else None
+    specific = [(channel.pk, theme_id), (channel.pk, None), (None, theme_id), (None, None)]
+    for category in (*categories, ""):
+        for wanted_channel, wanted_theme in specific:
+            if category == "" and (wanted_channel, wanted_theme) == (None, None):
+                continue  # a line for nothing at all is the fallback below, not a match
+            team = lines.get((category, wanted_channel, wanted_theme))
+            if team is not None:
+                return team
     if rule_team:
         team = Team.objects.filter(slug=rule_team).first()
         if team is not None:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from strategy.models import Channel
+from strategy.models import Channel, Theme
 
 from .connectors import facebook, generic, x, youtube
 from .connectors.base import AccountBatch, AuthorData, PayloadError, PostEvent
@@ -404,8 +404,11 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
             if decision.must_reply
             else None
         )
+        theme = Theme.objects.filter(slug=decision.theme).first() if decision.theme else None
         team = (
-            rulebook.responsible_team(categories=decision.categories, channel=post.channel, rule_team=decision.team)
+            rulebook.responsible_team(
+                categories=decision.categories, channel=post.channel, theme=theme, rule_team=decision.team
+            )
             if decision.categories
             else None
         )
@@ -418,6 +421,7 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
             "due_at": deadline.due_at if deadline else None,
             "deadline_rule": deadline.rule if deadline else "",
             "team_id": team.pk if team else None,
+            "theme_id": theme.pk if theme else None,
             "reasons": [
                 {"rule": m.rule, "category": m.category, "words": list(m.words), "guideline": m.guideline}
                 for m in decision.matches
@@ -480,6 +484,8 @@ def _apply_decision(post: Post, record: TriageDecision) -> None:
         post.assignee_id = record.assignee_id
     if not post.language:
         post.language = record.language
+    if record.decided_by_id is None:
+        post.theme_id = record.theme_id
     if post.status == Post.Status.NEW:
         post.status = Post.Status.OPEN
     # A deadline moved later (an override) may no longer be breached.
@@ -497,6 +503,7 @@ def _apply_decision(post: Post, record: TriageDecision) -> None:
             "language",
             "status",
             "breached_at",
+            "theme",
             "triaged_at",
         ]
     )

@@ -108,6 +108,14 @@ class KnownClaim:
 
 
 @dataclass(frozen=True)
+class ThemeKeywords:
+    """A content theme of the strategy and the words that tell a post is about it."""
+
+    slug: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PostInput:
     text: str
     language: str = ""  # the platform's guess, if any
@@ -138,6 +146,7 @@ class Decision:
     is_question: bool
     matches: tuple[Match, ...] = ()
     reasons: tuple[str, ...] = ()
+    theme: str = ""  # the first theme (in the strategy's order) the post is about
 
     @property
     def team(self) -> str:
@@ -297,9 +306,16 @@ def _word_matches(pattern: str, token: str) -> bool:
 class Triage:
     """The enabled rules and known claims, compiled once; call `decide` per post."""
 
-    def __init__(self, rules: Sequence[Rule], claims: Sequence[KnownClaim] = (), lexicon: Lexicon | None = None):
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        claims: Sequence[KnownClaim] = (),
+        lexicon: Lexicon | None = None,
+        themes: Sequence[ThemeKeywords] = (),
+    ):
         self.lexicon = lexicon or load_lexicon()
         self.rules = list(rules)
+        self.themes = list(themes)
         self.claims = [claim for claim in claims if claim.pattern.strip()]
         # A claim is parts that must all be there ("&"), each with alternatives ("|").
         self.claim_parts = [[part for part in claim.pattern.split("&") if part.strip()] for claim in self.claims]
@@ -316,6 +332,8 @@ class Triage:
                     for alternative in part.split("|")
                     if alternative.strip()
                 )
+        for theme_index, theme in enumerate(self.themes):
+            keywords.extend(self._keyword(("theme", theme_index), word) for word in theme.keywords if word.strip())
         self.index = _KeywordIndex(keywords)
         self.regexes = {
             index: re.compile(rule.regex, re.UNICODE | re.IGNORECASE)
@@ -335,8 +353,10 @@ class Triage:
         sentiment = sentiment_score(text, words, self.lexicon)
         is_question = "?" in text or bool(self.lexicon.question_re.search(text))
         matches: list[Match] = []
+        theme = ""
         if not post.is_ours:
             found = self._keyword_hits(self.index, tokens)
+            theme = next((t.slug for n, t in enumerate(self.themes) if found.get(("theme", n))), "")
             for index, rule in enumerate(self.rules):
                 hits = found.get(index, [])
                 regex = self.regexes.get(index)
@@ -364,7 +384,9 @@ class Triage:
         must_reply = bool(MUST_REPLY_CATEGORIES & set(categories))
         priority = _priority(categories, matches, post, must_reply)
         reasons = tuple(f"{m.rule} ({m.category}): {', '.join(m.words)}" for m in matches)
-        return Decision(categories, must_reply, priority, sentiment, language, is_question, tuple(matches), reasons)
+        return Decision(
+            categories, must_reply, priority, sentiment, language, is_question, tuple(matches), reasons, theme
+        )
 
     def _keyword_hits(self, index: _KeywordIndex, tokens: list[str]) -> dict[int | tuple, list[str]]:
         """owner (a rule's index, a claim's part) -> the words of the post that matched, negated ones left out."""

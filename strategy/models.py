@@ -120,6 +120,9 @@ class Theme(models.Model):
     target_groups = models.ManyToManyField(
         TargetGroup, related_name="themes", blank=True, verbose_name=_("target groups")
     )
+    keywords = models.TextField(
+        _("keywords"), blank=True, help_text=_("One per line: words that tell a post is about this theme.")
+    )
 
     class Meta:
         ordering = ["order", "slug"]

@@ -80,7 +80,8 @@ def load_strategy(data: dict) -> LoadReport:
             loader.set_related(channel, "audiences", _refs(entry, "audiences", groups, "channels"))
             loader.set_related(channel, "goals", _refs(entry, "goals", goals, "channels"))
         for entry in _entries(data, "themes"):
-            theme = loader.upsert(Theme, entry, ["order"], ["name", "description"])
+            entry = {**entry, "keywords": "\n".join(entry.get("keywords") or [])}
+            theme = loader.upsert(Theme, entry, ["order", "keywords"], ["name", "description"])
             loader.set_related(theme, "goals", _refs(entry, "goals", goals, "themes"))
             loader.set_related(theme, "target_groups", _refs(entry, "target_groups", groups, "themes"))
         for entry in _entries(data, "teams"):

@@ -170,3 +170,16 @@ def test_a_short_keyword_does_not_end_compounds():
 
     assert triage.decide(PostInput("Appen")).categories == ("technical_problem",)
     assert triage.decide(PostInput("Trykk på knappen")).categories == ()
+
+
+def test_a_post_is_about_the_first_theme_it_names():
+    from inbox.triage import ThemeKeywords
+
+    triage = Triage(
+        [],
+        themes=[ThemeKeywords("new-products", ("ny kolleksjon", "lanser*")), ThemeKeywords("offers", ("tilbud*",))],
+    )
+
+    assert triage.decide(PostInput("Når lanseres den nye kolleksjonen? Blir det tilbud?")).theme == "new-products"
+    assert triage.decide(PostInput("Er tilbudet på jakker fortsatt gyldig?")).theme == "offers"
+    assert triage.decide(PostInput("Hei!")).theme == ""
