@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
+from .models import CATEGORY_CHOICES, KnownClaim, Post, ReplyRule, ResponsePolicy, ResponsibilityRule
 
 
 class ReplyRuleForm(forms.ModelForm):
@@ -118,3 +118,31 @@ class TryRulesForm(forms.Form):
         max_length=5000,
         help_text=_("See what the enabled rules decide about it; nothing is saved."),
     )
+
+
+class OverrideTriageForm(forms.Form):
+    """A person's decision about a post, replacing what triage said."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"), choices=CATEGORY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    must_reply = forms.BooleanField(label=_("Must be answered"), required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Post.Priority.choices)
+    note = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Say why, for the colleagues who read the history."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        must_reply_categories = set(cleaned.get("categories") or []) - {"negative"}
+        if cleaned.get("must_reply") is False and must_reply_categories:
+            raise forms.ValidationError(
+                _(
+                    "A product question, technical problem, factual error or dissatisfied customer must be answered: "
+                    "untick those categories, or tick “Must be answered”."
+                )
+            )
+        return cleaned

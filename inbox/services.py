@@ -423,7 +423,14 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
             "team_id": team.pk if team else None,
             "theme_id": theme.pk if theme else None,
             "reasons": [
-                {"rule": m.rule, "category": m.category, "words": list(m.words), "guideline": m.guideline}
+                {
+                    "rule": m.rule,
+                    "rule_id": m.rule_id,
+                    "claim_id": m.claim_id,
+                    "category": m.category,
+                    "words": list(m.words),
+                    "guideline": m.guideline,
+                }
                 for m in decision.matches
             ],
         }

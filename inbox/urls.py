@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import imports, notifications, rules
+from .views import imports, notifications, rules, triage
 
 app_name = "inbox"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/<int:import_id>/mapping/", imports.import_mapping, name="import-mapping"),
     path("imports/<int:import_id>/preview/", imports.import_preview, name="import-preview"),
     path("imports/<int:import_id>/progress/", imports.import_progress, name="import-progress"),
+    path("posts/<int:post_id>/triage/", triage.post_triage, name="post-triage"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     path("rules/", rules.rules_index, name="rules"),

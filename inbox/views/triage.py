@@ -1,0 +1,63 @@
+"""A post's triage: what was decided, by whom and why, and a person's override."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from .. import services
+from ..forms import OverrideTriageForm
+from ..models import CATEGORY_CHOICES, Post
+
+
+@permission_required("inbox.view_post", raise_exception=True)
+def post_triage(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("channel", "author", "team", "assignee", "theme"), pk=post_id)
+    can_override = request.user.has_perm("inbox.change_post")
+    if request.method == "POST":
+        if not can_override:
+            return render(request, "403.html", status=403)
+        form = OverrideTriageForm(request.POST)
+        if form.is_valid():
+            services.override_triage(
+                post=post,
+                user=request.user,
+                categories=form.cleaned_data["categories"],
+                must_reply=form.cleaned_data["must_reply"],
+                priority=form.cleaned_data["priority"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Your decision is recorded; the system will not change it."))
+            return redirect("inbox:post-triage", post_id=post.pk)
+    else:
+        form = OverrideTriageForm(
+            initial={"categories": post.categories, "must_reply": post.must_reply, "priority": post.priority}
+        )
+    decisions = list(
+        post.decisions.select_related("decided_by", "team", "assignee", "theme").prefetch_related(
+            "rules", "guidelines", "claims"
+        )
+    )
+    # Reasons name the rule in the reader's language; the stored text is the system's.
+    for decision in decisions:
+        names = {rule.pk: rule.name for rule in decision.rules.all()}
+        decision.reason_rows = [
+            (
+                names.get(reason.get("rule_id"))
+                or (_("Known false claim") if reason.get("claim_id") else reason.get("rule", "")),
+                reason.get("words", []),
+            )
+            for reason in decision.reasons
+        ]
+    return render(
+        request,
+        "inbox/triage.html",
+        {
+            "post": post,
+            "decisions": decisions,
+            "form": form,
+            "can_override": can_override,
+            "category_names": dict(CATEGORY_CHOICES),
+        },
+    )
