@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from .views import imports, notifications, rules, triage
+from .views import imports, notifications, queues, rules, triage
 
 app_name = "inbox"
 
 urlpatterns = [
+    path("", queues.inbox_queue, name="queue-default"),
+    path("queue/<slug:slug>/", queues.inbox_queue, name="queue"),
     path("imports/", imports.import_list, name="import-list"),
     path("imports/new/", imports.import_upload, name="import-upload"),
     path("imports/<int:import_id>/", imports.import_detail, name="import-detail"),

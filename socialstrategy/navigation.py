@@ -16,6 +16,7 @@ class NavItem:
 
 
 NAVIGATION = [
+    NavItem("inbox:queue-default", _("Inbox"), "inbox.view_post"),
     NavItem("strategy:overview", _("Strategy"), "strategy.view_goal"),
     NavItem("strategy:guidelines", _("Guidelines"), "strategy.view_guideline"),
     NavItem("inbox:rules", _("Rules"), "inbox.view_replyrule"),

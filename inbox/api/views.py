@@ -9,9 +9,7 @@ them itself, by token or session, and answers 401 or 403 in JSON.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -28,6 +26,7 @@ from strategy.models import Channel
 from .. import services
 from ..connectors.base import PayloadError
 from ..models import Post
+from ..selectors import filter_posts
 from .permissions import ReadWriteModelPermissions
 from .serializers import ChannelSerializer, PostFilterSerializer, PostIngestSerializer, PostSerializer
 
@@ -45,39 +44,6 @@ class ChannelPagination(CursorPagination):
 
 
 # Plain equality filters of the list: query parameter -> lookup.
-POST_FILTER_LOOKUPS = {
-    "channel": "channel_id",
-    "status": "status",
-    "must_reply": "must_reply",
-    "assignee": "assignee_id",
-    "published_after": "published_at__gte",
-    "published_before": "published_at__lt",
-}
-
-
-def filter_posts(posts: QuerySet[Post], **filters) -> QuerySet[Post]:
-    """Narrow the posts by the validated query parameters of PostFilterSerializer."""
-    for name, lookup in POST_FILTER_LOOKUPS.items():
-        if name in filters:
-            posts = posts.filter(**{lookup: filters[name]})
-    if "category" in filters:
-        posts = posts.filter(_in_category(posts.db, filters["category"]))
-    return posts
-
-
-def _in_category(database: str, code: str) -> Q | RawSQL:
-    """The condition that a post's categories (a JSON list of codes) hold `code`."""
-    if connections[database].features.supports_json_field_contains:
-        # PostgreSQL: jsonb containment (@>), which a GIN index can serve.
-        return Q(categories__contains=[code])
-    # SQLite has no JSON containment; json_each lists the elements of the array.
-    return RawSQL(
-        'EXISTS (SELECT 1 FROM json_each("inbox_post"."categories") WHERE json_each.value = %s)',
-        [code],
-        output_field=BooleanField(),
-    )
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("List posts"),

@@ -13,8 +13,8 @@ def nav_labels(page) -> list[str]:
 @pytest.mark.parametrize(
     ("username", "landing", "expected"),
     [
-        ("kommunikasjon", "/strategy/", ["socialstrategy", "Strategi", "Retningslinjer", "Regler", "Import"]),
-        ("leder", "/strategy/", ["socialstrategy", "Strategi", "Retningslinjer", "Regler"]),
+        ("kommunikasjon", "/inbox/", ["socialstrategy", "Innboks", "Strategi", "Retningslinjer", "Regler", "Import"]),
+        ("leder", "/inbox/", ["socialstrategy", "Innboks", "Strategi", "Retningslinjer", "Regler"]),
         ("ansatt", "/strategy/guidelines/", ["socialstrategy", "Retningslinjer"]),
     ],
 )
@@ -28,6 +28,7 @@ def test_each_role_sees_its_own_navigation(page, live_server, demo, username, la
 
 def test_the_communication_unit_sees_the_strategy_overview(page, live_server, demo):
     log_in(page, live_server, "kommunikasjon")
+    page.get_by_role("link", name="Strategi").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Strategi i sosiale medier"
     assert page.get_by_role("heading", name="Mål", exact=True).is_visible()
@@ -46,6 +47,7 @@ def test_an_employee_who_asks_for_the_overview_gets_403(page, live_server, demo)
 
 def test_the_language_switcher_turns_the_page_english_and_back(page, live_server, demo):
     log_in(page, live_server, "kommunikasjon")
+    page.get_by_role("link", name="Strategi").click()
     assert page.locator("html").get_attribute("lang") == "nb"
 
     page.get_by_role("button", name="English").click()

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_it_logs_in_and_lands_on_the_start_page(client, ingrid):
     response = client.post(reverse("login"), {"username": "ingrid", "password": PASSWORD}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("strategy:overview")
+    assert response.redirect_chain[-1][0] == reverse("inbox:queue-default")
     assert response.context["user"] == ingrid
 
 

@@ -23,7 +23,7 @@ def test_it_creates_the_three_roles_with_their_permissions():
 @pytest.mark.parametrize(
     ("persona", "visible", "hidden"),
     [
-        ("ingrid", ["/strategy/", "/strategy/guidelines/"], ["/admin/"]),
+        ("ingrid", ["/inbox/", "/strategy/", "/strategy/guidelines/"], ["/admin/"]),
         ("lars", ["/strategy/", "/strategy/guidelines/"], ["/admin/"]),
         ("ola", ["/strategy/guidelines/"], ['/strategy/"', "/admin/"]),
     ],
@@ -39,7 +39,9 @@ def test_the_navigation_follows_the_role(client, request, persona, visible, hidd
         assert f'href="{url}' not in html
 
 
-@pytest.mark.parametrize(("persona", "landing"), [("ingrid", "/strategy/"), ("ola", "/strategy/guidelines/")])
+@pytest.mark.parametrize(
+    ("persona", "landing"), [("ingrid", "/inbox/"), ("lars", "/inbox/"), ("ola", "/strategy/guidelines/")]
+)
 def test_home_sends_each_role_to_its_start_page(client, request, persona, landing):
     client.force_login(request.getfixturevalue(persona))
 

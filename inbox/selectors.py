@@ -1,0 +1,150 @@
+"""Reads of the inbox: filters and the queues staff work from, each an indexed query."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connections
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Post
+
+POST_FILTER_LOOKUPS = {
+    "channel": "channel_id",
+    "status": "status",
+    "must_reply": "must_reply",
+    "assignee": "assignee_id",
+    "team": "team_id",
+    "priority": "priority",
+    "language": "language",
+    "published_after": "published_at__gte",
+    "published_before": "published_at__lt",
+}
+
+OPEN = (Post.Status.NEW, Post.Status.OPEN)
+
+
+def filter_posts(posts: QuerySet[Post], **filters) -> QuerySet[Post]:
+    """Narrow posts by validated filters (the API's query parameters, the inbox's filter form)."""
+    for name, lookup in POST_FILTER_LOOKUPS.items():
+        if filters.get(name) not in (None, ""):
+            posts = posts.filter(**{lookup: filters[name]})
+    if filters.get("category"):
+        posts = posts.filter(in_category(posts.db, filters["category"]))
+    if filters.get("q"):
+        posts = search(posts, filters["q"])
+    return posts
+
+
+def in_category(database: str, code: str) -> Q | RawSQL:
+    """The condition that a post's categories (a JSON list of codes) hold `code`."""
+    if connections[database].features.supports_json_field_contains:
+        # PostgreSQL: jsonb containment (@>), which a GIN index can serve.
+        return Q(categories__contains=[code])
+    # SQLite has no JSON containment; json_each lists the elements of the array.
+    return RawSQL(
+        'EXISTS (SELECT 1 FROM json_each("inbox_post"."categories") WHERE json_each.value = %s)',
+        [code],
+        output_field=BooleanField(),
+    )
+
+
+def search(posts: QuerySet[Post], text: str) -> QuerySet[Post]:
+    """Full-text search on PostgreSQL (Norwegian stemming, web-search syntax); a plain substring elsewhere."""
+    if connections[posts.db].vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        return posts.annotate(search=SearchVector("text", config="norwegian")).filter(
+            search=SearchQuery(text, config="norwegian", search_type="websearch")
+        )
+    return posts.filter(text__icontains=text)
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    label: Promise
+    ordering: str  # "due" (soonest first) or "newest"
+
+
+QUEUES = [
+    Queue("today", _("Must reply today"), "due"),
+    Queue("due-soon", _("Due within the hour"), "due"),
+    Queue("breached", _("Breached"), "due"),
+    Queue("mine", _("Mine"), "due"),
+    Queue("team", _("My team's"), "due"),
+    Queue("unassigned", _("Unassigned"), "due"),
+    Queue("all", _("All"), "newest"),
+]
+QUEUES_BY_SLUG = {queue.slug: queue for queue in QUEUES}
+
+
+def queue_posts(slug: str, user, now: datetime | None = None) -> QuerySet[Post]:
+    """The posts of one queue, unordered; `page_of` orders and pages them."""
+    now = now or timezone.now()
+    posts = Post.objects.filter(is_ours=False, deleted_at__isnull=True)
+    waiting = posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN)
+    if slug == "today":
+        end_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        return waiting.filter(due_at__lt=end_of_day)
+    if slug == "due-soon":
+        return waiting.filter(due_at__gte=now, due_at__lt=now + timedelta(hours=1))
+    if slug == "breached":
+        return waiting.filter(breached_at__isnull=False)
+    if slug == "mine":
+        return posts.filter(assignee=user, status__in=OPEN)
+    if slug == "team":
+        return posts.filter(team__in=user.teams.all(), status__in=OPEN)
+    if slug == "unassigned":
+        return waiting.filter(assignee__isnull=True)
+    return posts
+
+
+def queue_counts(user, now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    return {queue.slug: queue_posts(queue.slug, user, now).count() for queue in QUEUES if queue.slug != "all"}
+
+
+@dataclass
+class Page:
+    posts: list[Post]
+    next_cursor: str
+
+
+def page_of(posts: QuerySet[Post], ordering: str, cursor: str = "", size: int = 50) -> Page:
+    """
+    A page by keyset: ordered by due time then id (or newest first), continuing after
+    the cursor's row, so that page 1,000 costs what page 1 costs.
+    """
+    posts = posts.select_related("channel", "author", "team", "assignee")
+    after = _parse_cursor(cursor)
+    if ordering == "due":
+        posts = posts.order_by("due_at", "pk")
+        if after:
+            due, pk = after
+            posts = posts.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk))
+    else:
+        posts = posts.order_by("-published_at", "-pk")
+        if after:
+            published, pk = after
+            posts = posts.filter(Q(published_at__lt=published) | Q(published_at=published, pk__lt=pk))
+    rows = list(posts[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = ""
+    if more and rows:
+        last = rows[-1]
+        key = last.due_at if ordering == "due" else last.published_at
+        next_cursor = f"{key.isoformat()}|{last.pk}" if key else ""
+    return Page(rows, next_cursor)
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        stamp, pk = cursor.split("|")
+        return datetime.fromisoformat(stamp), int(pk)
+    except ValueError:
+        return None

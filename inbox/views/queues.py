@@ -1,0 +1,71 @@
+"""The inbox: queues of posts to answer, with filters, newest state every minute (htmx)."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from strategy.models import Channel, Team
+
+from ..models import CATEGORY_CHOICES, Post
+from ..selectors import QUEUES, QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.all(), required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("any")), *CATEGORY_CHOICES], required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("any")), *Post.Priority.choices], required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=get_user_model().objects.filter(is_active=True), required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("any")), ("nb", _("Norwegian")), ("en", _("English"))], required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("any")), *Post.Status.choices], required=False)
+    published_after = forms.DateField(
+        label=_("Published from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    published_before = forms.DateField(
+        label=_("Published before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filters(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("channel", "team", "assignee"):
+            data[name] = data[name].pk if data.get(name) else None
+        for name in ("published_after", "published_before"):
+            if data.get(name):
+                data[name] = timezone.make_aware(timezone.datetime.combine(data[name], timezone.datetime.min.time()))
+        return data
+
+
+@permission_required("inbox.view_post", raise_exception=True)
+def inbox_queue(request: HttpRequest, slug: str = "today") -> HttpResponse:
+    queue = QUEUES_BY_SLUG.get(slug)
+    if queue is None:
+        raise Http404
+    now = timezone.now()
+    form = InboxFilterForm(request.GET or None)
+    posts = queue_posts(slug, request.user, now)
+    if form.is_valid():
+        posts = filter_posts(posts, **form.filters())
+    page = page_of(posts, queue.ordering, request.GET.get("after", ""))
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {
+        "queue": queue,
+        "queues": QUEUES,
+        "counts": queue_counts(request.user, now),
+        "form": form,
+        "page": page,
+        "now": now,
+        "query": query.urlencode(),
+        "category_names": dict(CATEGORY_CHOICES),
+    }
+    template = "inbox/_queue_rows.html" if request.htmx and request.htmx.target == "queue-rows" else "inbox/queue.html"
+    return render(request, template, context)
