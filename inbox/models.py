@@ -548,3 +548,36 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.user}"
+
+
+class Activity(models.Model):
+    """What happened to a post, by whom and when: the post's activity log."""
+
+    class Kind(models.TextChoices):
+        TRIAGED = "triaged", _("triaged")
+        OVERRIDDEN = "overridden", _("triage overridden")
+        CLAIMED = "claimed", _("claimed")
+        RELEASED = "released", _("released")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="activities", verbose_name=_("post"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the system did it."),
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activity log")
+        indexes = [models.Index(fields=["post", "-created_at"], name="activity_post_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.get_kind_display()}"

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from strategy.models import Channel, Theme
 
 from .connectors import facebook, generic, x, youtube
 from .connectors.base import AccountBatch, AuthorData, PayloadError, PostEvent
-from .models import Author, Notification, Post, TriageDecision, WebhookDelivery
+from .models import Activity, Author, Notification, Post, TriageDecision, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -446,6 +447,7 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
             guideline_ids=_guideline_ids([m.guideline for m in decision.matches]),
         )
         _apply_decision(post, record)
+        Activity.objects.create(post=post, kind=Activity.Kind.TRIAGED, detail=", ".join(record.categories))
     if picked is not None:
         notify(users=[picked], kind=Notification.Kind.ASSIGNED, post=post)
     return record
@@ -477,6 +479,7 @@ def override_triage(
             note=note,
         )
         _apply_decision(post, record)
+        Activity.objects.create(post=post, actor=user, kind=Activity.Kind.OVERRIDDEN, detail=note)
     return record
 
 
@@ -660,3 +663,47 @@ def send_after_commit(task, *args) -> None:
         task.delay(*args)
     except Exception:
         logger.exception("could not enqueue %s%r", task.name, args)
+
+
+# --- Working a post -------------------------------------------------------------------
+
+
+class PostHeldByOther(Exception):
+    """Someone else holds the post: two people must not answer it at once."""
+
+    def __init__(self, holder):
+        super().__init__(f"held by {holder}")
+        self.holder = holder
+
+
+def claim_post(*, post: Post, user) -> Post:
+    """
+    Take a post to answer it. A conditional update, so that of two people claiming at
+    the same moment exactly one gets it; the other learns who has it (PostHeldByOther).
+    """
+    if not user.has_perm("inbox.change_post"):
+        raise PermissionDenied
+    with transaction.atomic():
+        taken = (
+            Post.objects.filter(pk=post.pk).filter(Q(assignee__isnull=True) | Q(assignee=user)).update(assignee=user)
+        )
+        if not taken:
+            holder = Post.objects.select_related("assignee").get(pk=post.pk).assignee
+            raise PostHeldByOther(holder)
+        Activity.objects.create(post=post, actor=user, kind=Activity.Kind.CLAIMED)
+    post.assignee = user
+    return post
+
+
+def release_post(*, post: Post, user) -> Post:
+    """Give a post back: its holder may, and so may the communication unit (for someone away)."""
+    if not user.has_perm("inbox.change_post"):
+        raise PermissionDenied
+    with transaction.atomic():
+        released = Post.objects.filter(pk=post.pk, assignee__isnull=False)
+        if not user.groups.filter(name="communication_unit").exists():
+            released = released.filter(assignee=user)
+        if released.update(assignee=None):
+            Activity.objects.create(post=post, actor=user, kind=Activity.Kind.RELEASED)
+            post.assignee = None
+    return post

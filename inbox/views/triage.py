@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from .. import services
 from ..forms import OverrideTriageForm
@@ -50,14 +51,44 @@ def post_triage(request: HttpRequest, post_id: int) -> HttpResponse:
             )
             for reason in decision.reasons
         ]
+    holder = post.assignee
     return render(
         request,
         "inbox/triage.html",
         {
             "post": post,
+            # Someone else holds it: say who, so that nobody answers twice.
+            "held_by_other": holder is not None and holder != request.user,
+            "can_release": holder is not None
+            and can_override
+            and (holder == request.user or request.user.groups.filter(name="communication_unit").exists()),
+            "activities": post.activities.select_related("actor")[:50],
             "decisions": decisions,
             "form": form,
             "can_override": can_override,
             "category_names": dict(CATEGORY_CHOICES),
         },
     )
+
+
+@permission_required("inbox.change_post", raise_exception=True)
+@require_POST
+def claim(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = get_object_or_404(Post, pk=post_id)
+    try:
+        services.claim_post(post=post, user=request.user)
+    except services.PostHeldByOther as held:
+        name = held.holder.get_full_name() or held.holder.get_username()
+        messages.error(request, _("%(name)s is already answering this post.") % {"name": name})
+    else:
+        messages.success(request, _("The post is yours to answer."))
+    return redirect("inbox:post-triage", post_id=post.pk)
+
+
+@permission_required("inbox.change_post", raise_exception=True)
+@require_POST
+def release(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = get_object_or_404(Post, pk=post_id)
+    services.release_post(post=post, user=request.user)
+    messages.success(request, _("The post is free for others to take."))
+    return redirect("inbox:post-triage", post_id=post.pk)

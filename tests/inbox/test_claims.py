@@ -1,0 +1,117 @@
+"""Claiming a post: one person at a time, and the others are told who."""
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from inbox import services
+from inbox.models import Activity, Post
+from tests.factories import ChannelFactory
+
+
+def make_post() -> Post:
+    return Post.objects.create(
+        channel=ChannelFactory(),
+        external_id="1",
+        kind="comment",
+        text="Appen fungerer ikke",
+        published_at=datetime(2026, 5, 13, 8, tzinfo=UTC),
+        must_reply=True,
+        status="open",
+    )
+
+
+@pytest.mark.django_db
+def test_a_claim_takes_the_post_and_logs_it(client, ingrid):
+    post = make_post()
+    client.force_login(ingrid)
+
+    response = client.post(reverse("inbox:post-claim", args=[post.pk]), follow=True)
+
+    post.refresh_from_db()
+    assert post.assignee == ingrid
+    assert Activity.objects.filter(post=post, kind="claimed", actor=ingrid).exists()
+    assert "Innlegget er ditt" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_second_claim_is_told_who_holds_the_post(client, ingrid, django_user_model):
+    from django.contrib.auth.models import Group
+
+    kari = django_user_model.objects.create_user("kari", first_name="Kari", last_name="Lie")
+    kari.groups.add(Group.objects.get(name="communication_unit"))
+    post = make_post()
+    services.claim_post(post=post, user=ingrid)
+    client.force_login(kari)
+
+    response = client.post(reverse("inbox:post-claim", args=[post.pk]), follow=True)
+
+    post.refresh_from_db()
+    assert post.assignee == ingrid
+    html = response.content.decode()
+    assert "Ingrid Berg svarer allerede på dette innlegget." in html
+    assert "Ingrid Berg svarer på dette innlegget." in html  # the notice on the page itself
+
+
+@pytest.mark.django_db
+def test_a_manager_cannot_claim(client, lars):
+    post = make_post()
+    client.force_login(lars)
+
+    assert client.post(reverse("inbox:post-claim", args=[post.pk])).status_code == 403
+    assert Post.objects.get(pk=post.pk).assignee is None
+
+
+@pytest.mark.django_db
+def test_the_holder_releases_and_the_log_says_so(client, ingrid):
+    post = make_post()
+    services.claim_post(post=post, user=ingrid)
+    client.force_login(ingrid)
+
+    client.post(reverse("inbox:post-release", args=[post.pk]))
+
+    assert Post.objects.get(pk=post.pk).assignee is None
+    assert list(Activity.objects.filter(post=post).values_list("kind", flat=True)) == ["released", "claimed"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_people_claiming_at_once_get_one_winner(django_user_model):
+    from django.contrib.auth.models import Group
+
+    from tests.browser.conftest import restore_roles
+
+    restore_roles()
+    group = Group.objects.get(name="communication_unit")
+    people = [django_user_model.objects.create_user(f"person{n}") for n in range(8)]
+    for person in people:
+        person.groups.add(group)
+    post = make_post()
+    barrier = threading.Barrier(len(people))
+    outcomes = []
+
+    def claim(person):
+        try:
+            barrier.wait()
+            services.claim_post(post=Post.objects.get(pk=post.pk), user=django_user_model.objects.get(pk=person.pk))
+            outcomes.append(("won", person.pk))
+        except services.PostHeldByOther as held:
+            outcomes.append(("lost", held.holder.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    winners = [pk for outcome, pk in outcomes if outcome == "won"]
+    assert len(outcomes) == len(people)
+    assert len(winners) == 1
+    assert {pk for outcome, pk in outcomes if outcome == "lost"} == set(winners)
+    assert Post.objects.get(pk=post.pk).assignee_id == winners[0]
+    assert Activity.objects.filter(post=post, kind="claimed").count() == 1
