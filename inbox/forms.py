@@ -146,3 +146,7 @@ class OverrideTriageForm(forms.Form):
                 )
             )
         return cleaned
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)

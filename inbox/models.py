@@ -558,6 +558,7 @@ class Activity(models.Model):
         OVERRIDDEN = "overridden", _("triage overridden")
         CLAIMED = "claimed", _("claimed")
         RELEASED = "released", _("released")
+        REPLIED = "replied", _("replied")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="activities", verbose_name=_("post"))
     actor = models.ForeignKey(

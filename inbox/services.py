@@ -707,3 +707,21 @@ def release_post(*, post: Post, user) -> Post:
             Activity.objects.create(post=post, actor=user, kind=Activity.Kind.RELEASED)
             post.assignee = None
     return post
+
+
+def reply_to_post(*, post: Post, user, text: str):
+    """
+    Answer a post on its platform (or in the sandbox's outbox): the post is answered,
+    leaves the must-reply queues, and the log says who answered. Only whoever holds
+    the post, or anyone when nobody does, may answer it: two people never answer twice.
+    """
+    from .sending import send_reply
+
+    if not user.has_perm("inbox.change_post"):
+        raise PermissionDenied
+    if post.assignee_id not in (None, user.pk):
+        raise PostHeldByOther(post.assignee)
+    message = send_reply(post=post, text=text, user=user)
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.ANSWERED, assignee=user)
+    Activity.objects.create(post=post, actor=user, kind=Activity.Kind.REPLIED, detail=text[:500])
+    return message

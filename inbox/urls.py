@@ -18,6 +18,7 @@ urlpatterns = [
     path("posts/<int:post_id>/triage/", triage.post_triage, name="post-triage"),
     path("posts/<int:post_id>/claim/", triage.claim, name="post-claim"),
     path("posts/<int:post_id>/release/", triage.release, name="post-release"),
+    path("posts/<int:post_id>/reply/", triage.reply, name="post-reply"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     path("rules/", rules.rules_index, name="rules"),

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .. import services
-from ..forms import OverrideTriageForm
+from ..connectors.base import SendError
+from ..forms import OverrideTriageForm, ReplyForm
 from ..models import CATEGORY_CHOICES, Post
 
 
@@ -65,6 +66,7 @@ def post_triage(request: HttpRequest, post_id: int) -> HttpResponse:
             "activities": post.activities.select_related("actor")[:50],
             "decisions": decisions,
             "form": form,
+            "reply_form": ReplyForm(),
             "can_override": can_override,
             "category_names": dict(CATEGORY_CHOICES),
         },
@@ -91,4 +93,24 @@ def release(request: HttpRequest, post_id: int) -> HttpResponse:
     post = get_object_or_404(Post, pk=post_id)
     services.release_post(post=post, user=request.user)
     messages.success(request, _("The post is free for others to take."))
+    return redirect("inbox:post-triage", post_id=post.pk)
+
+
+@permission_required("inbox.change_post", raise_exception=True)
+@require_POST
+def reply(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("channel", "assignee"), pk=post_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a reply before sending."))
+        return redirect("inbox:post-triage", post_id=post.pk)
+    try:
+        services.reply_to_post(post=post, user=request.user, text=form.cleaned_data["text"])
+    except services.PostHeldByOther as held:
+        name = held.holder.get_full_name() or held.holder.get_username()
+        messages.error(request, _("%(name)s is already answering this post.") % {"name": name})
+    except SendError as exc:
+        messages.error(request, _("The platform did not take the reply: %(error)s") % {"error": exc})
+    else:
+        messages.success(request, _("Your reply is sent."))
     return redirect("inbox:post-triage", post_id=post.pk)

@@ -1,0 +1,83 @@
+"""Replying from the product: through the outbox in sandbox mode, and the post leaves the queues."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from inbox import services
+from inbox.models import Activity, OutboxMessage, Post
+from tests.factories import ChannelFactory, UserFactory
+
+
+@pytest.fixture
+def post(db, settings):
+    settings.SOCIAL_SANDBOX = True
+    now = timezone.now()
+    return Post.objects.create(
+        channel=ChannelFactory(name="Facebook"),
+        external_id="123_456",
+        kind="comment",
+        text="Når åpner dere?",
+        published_at=now - timedelta(hours=1),
+        must_reply=True,
+        status="open",
+        categories=["product_question"],
+        due_at=now + timedelta(hours=2),
+    )
+
+
+def test_a_reply_goes_to_the_outbox_and_the_post_leaves_must_reply_today(client, post, ingrid):
+    client.force_login(ingrid)
+    assert post in client.get(reverse("inbox:queue", args=["today"])).context["page"].posts
+
+    response = client.post(reverse("inbox:post-reply", args=[post.pk]), {"text": "Hei! Vi åpner kl. 9."}, follow=True)
+
+    post.refresh_from_db()
+    assert post.status == Post.Status.ANSWERED
+    assert post.first_response_at is not None
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.text, message.in_reply_to) == ("sandbox", "Hei! Vi åpner kl. 9.", post)
+    assert Activity.objects.filter(post=post, kind="replied", actor=ingrid).exists()
+    assert "Svaret ditt er sendt." in response.content.decode()
+    assert post not in client.get(reverse("inbox:queue", args=["today"])).context["page"].posts
+
+
+def test_someone_else_holding_the_post_stops_the_reply(client, post, ingrid):
+    from django.contrib.auth.models import Group
+
+    kari = UserFactory(username="kari", first_name="Kari", last_name="Lie")
+    kari.groups.add(Group.objects.get(name="communication_unit"))
+    services.claim_post(post=post, user=kari)
+    client.force_login(ingrid)
+
+    response = client.post(reverse("inbox:post-reply", args=[post.pk]), {"text": "Hei!"}, follow=True)
+
+    assert OutboxMessage.objects.count() == 0
+    assert "Kari Lie svarer allerede på dette innlegget." in response.content.decode()
+
+
+def test_a_manager_cannot_reply(client, post, lars):
+    client.force_login(lars)
+
+    assert client.post(reverse("inbox:post-reply", args=[post.pk]), {"text": "Hei!"}).status_code == 403
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_an_empty_reply_is_refused(client, post, ingrid):
+    client.force_login(ingrid)
+
+    response = client.post(reverse("inbox:post-reply", args=[post.pk]), {"text": ""}, follow=True)
+
+    assert OutboxMessage.objects.count() == 0
+    assert "Skriv et svar før du sender." in response.content.decode()
+
+
+def test_a_negative_post_asks_for_care(client, post, ingrid):
+    Post.objects.filter(pk=post.pk).update(categories=["dissatisfied_customer", "negative"])
+    client.force_login(ingrid)
+
+    html = client.get(reverse("inbox:post-triage", args=[post.pk])).content.decode()
+
+    assert "Tenk deg om før du svarer på et negativt eller kritisk innlegg." in html
