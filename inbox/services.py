@@ -56,6 +56,11 @@ class IngestCounts:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
 
+def kept_headers(headers) -> dict:
+    """The headers of a request worth storing with its delivery."""
+    return {name: headers[name] for name in KEPT_HEADERS if name in headers}
+
+
 def record_delivery(*, source: str, body: bytes, headers) -> WebhookDelivery:
     """
     Store an authentic delivery as received and have it processed after commit.
@@ -63,7 +68,7 @@ def record_delivery(*, source: str, body: bytes, headers) -> WebhookDelivery:
     A body that is not even JSON is stored as failed with the reason, so that it can be
     read in the admin; the caller still answers 200, since a retry would not mend it.
     """
-    kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
+    kept = kept_headers(headers)
     try:
         json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -346,7 +351,7 @@ def ingest_api_post(*, body: bytes, headers) -> tuple[Post, bool]:
     with the delivery's reason when it made no post (say, its channel was deactivated
     since the caller validated it).
     """
-    kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
+    kept = kept_headers(headers)
     delivery = WebhookDelivery.objects.create(source=WebhookDelivery.Source.API, body=body, headers=kept)
     delivery = process_delivery(delivery_id=delivery.pk)
     if delivery is None or delivery.status != WebhookDelivery.Status.PROCESSED:

@@ -80,8 +80,7 @@ def claim(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
         services.claim_post(post=post, user=request.user)
     except services.PostHeldByOther as held:
-        name = held.holder.get_full_name() or held.holder.get_username()
-        messages.error(request, _("%(name)s is already answering this post.") % {"name": name})
+        _tell_who_holds_it(request, held.holder)
     else:
         messages.success(request, _("The post is yours to answer."))
     return redirect("inbox:post-triage", post_id=post.pk)
@@ -107,10 +106,14 @@ def reply(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
         services.reply_to_post(post=post, user=request.user, text=form.cleaned_data["text"])
     except services.PostHeldByOther as held:
-        name = held.holder.get_full_name() or held.holder.get_username()
-        messages.error(request, _("%(name)s is already answering this post.") % {"name": name})
+        _tell_who_holds_it(request, held.holder)
     except SendError as exc:
         messages.error(request, _("The platform did not take the reply: %(error)s") % {"error": exc})
     else:
         messages.success(request, _("Your reply is sent."))
     return redirect("inbox:post-triage", post_id=post.pk)
+
+
+def _tell_who_holds_it(request: HttpRequest, holder) -> None:
+    name = holder.get_full_name() or holder.get_username()
+    messages.error(request, _("%(name)s is already answering this post.") % {"name": name})
