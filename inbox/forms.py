@@ -1,9 +1,24 @@
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import CATEGORY_CHOICES, KnownClaim, Post, ReplyRule, ResponsePolicy, ResponsibilityRule
+from strategy.models import Team
+
+from .models import (
+    CATEGORY_CHOICES,
+    InboxSettings,
+    KnownClaim,
+    Notification,
+    Post,
+    ReplyRule,
+    ResponsePolicy,
+    ResponsibilityRule,
+    SavedReply,
+)
+from .saved_replies import PLACEHOLDERS, unknown_placeholders
 
 
 class ReplyRuleForm(forms.ModelForm):
@@ -123,6 +138,8 @@ class TryRulesForm(forms.Form):
 class OverrideTriageForm(forms.Form):
     """A person's decision about a post, replacing what triage said."""
 
+    prefix = "triage"
+
     categories = forms.MultipleChoiceField(
         label=_("Categories"), choices=CATEGORY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -149,4 +166,158 @@ class OverrideTriageForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)
+    prefix = "reply"
+
+    text = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=8000,
+        error_messages={"required": _("Write a reply before sending.")},
+    )
+
+
+EMPTY = "\u2013"  # an en dash: nothing chosen
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+def _people(*permissions: str):
+    """Active users holding any of these inbox permissions, by their role or directly."""
+    condition = Q()
+    for permission in permissions:
+        condition |= Q(groups__permissions__codename=permission, groups__permissions__content_type__app_label="inbox")
+        condition |= Q(user_permissions__codename=permission, user_permissions__content_type__app_label="inbox")
+    return get_user_model().objects.filter(condition, is_active=True).distinct().order_by("first_name", "username")
+
+
+class AssignForm(forms.Form):
+    prefix = "assign"
+
+    to_user = PersonChoiceField(label=_("Person"), queryset=None, required=False, empty_label=_("nobody"))
+    to_team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=EMPTY)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = _people("change_post")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("to_user") and not cleaned.get("to_team"):
+            raise forms.ValidationError(_("Choose a person, a team, or both."))
+        return cleaned
+
+
+class ForwardForm(forms.Form):
+    prefix = "forward"
+
+    to_user = PersonChoiceField(label=_("To a person"), queryset=None, required=False, empty_label=EMPTY)
+    to_team = forms.ModelChoiceField(
+        label=_("or to a team"), queryset=Team.objects.all(), required=False, empty_label=EMPTY
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("What should they do? They see the post, its thread and the author's history."),
+    )
+    link = forms.URLField(
+        label=_("Link to more detailed information"), required=False, max_length=500, assume_scheme="https"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = _people("answer_forwarded", "change_post")
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("to_user")) == bool(cleaned.get("to_team")):
+            raise forms.ValidationError(_("Choose one person or one team."))
+        return cleaned
+
+
+class HandBackForm(forms.Form):
+    prefix = "hand_back"
+
+    note = forms.CharField(
+        label=_("Why you hand it back"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        help_text=_("E.g. who would know better."),
+    )
+
+
+class CloseForm(forms.Form):
+    prefix = "close"
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", EMPTY), *Post.CloseReason.choices], required=False)
+    note = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+    def __init__(self, *args, post: Post | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.post = post
+        if post is not None and post.must_reply and post.first_response_at is None:
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _("This post must be answered and has no reply: say why you close it.")
+
+
+class NoteForm(forms.Form):
+    prefix = "note"
+
+    text = forms.CharField(
+        label=_("Internal note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        help_text=_("For colleagues; never sent to the platform."),
+    )
+
+
+class ReviewForm(forms.Form):
+    prefix = "review"
+
+    comment = forms.CharField(
+        label=_("Comment to the writer"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+        help_text=_("Needed when you send the reply back."),
+    )
+
+
+class SavedReplyForm(forms.ModelForm):
+    class Meta:
+        model = SavedReply
+        fields = ["title", "category", "language", "text", "enabled"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+        self.fields["text"].help_text = _("Placeholders: %(names)s.") % {"names": names}
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise forms.ValidationError(
+                _("Unknown placeholder: %(names)s. Use one of those listed below."),
+                params={"names": ", ".join(f"{{{name}}}" for name in unknown)},
+            )
+        return text
+
+
+class InboxSettingsForm(forms.ModelForm):
+    class Meta:
+        model = InboxSettings
+        fields = ["approval_for_negative"]
+
+
+class NotificationPreferenceForm(forms.Form):
+    email_kinds = forms.MultipleChoiceField(
+        label=_("Send me an email too when"),
+        choices=Notification.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

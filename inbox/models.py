@@ -100,6 +100,11 @@ class Post(models.Model):
         ANSWERED = "answered", _("answered")
         CLOSED = "closed", _("closed")
 
+    class CloseReason(models.TextChoices):
+        ANSWERED_ELSEWHERE = "answered_elsewhere", _("answered elsewhere")
+        NO_REPLY_NEEDED = "no_reply_needed", _("no reply needed")
+        SPAM = "spam", _("spam")
+
     class Priority(models.TextChoices):
         URGENT = "urgent", _("urgent")
         HIGH = "high", _("high")
@@ -173,11 +178,14 @@ class Post(models.Model):
     )
     triaged_at = models.DateTimeField(_("triaged"), null=True, blank=True)
     warned_at = models.DateTimeField(_("deadline warning sent"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True)
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
+        permissions = [("answer_forwarded", _("Can answer the posts forwarded to them"))]
         constraints = [
             models.UniqueConstraint(fields=["channel", "external_id"], name="post_unique_channel_external_id")
         ]
@@ -191,6 +199,7 @@ class Post(models.Model):
                     breached_at__isnull=True,
                     deleted_at__isnull=True,
                     is_ours=False,
+                    status__in=["new", "open"],
                 ),
                 name="post_open_must_reply_due_idx",
             ),
@@ -518,7 +527,9 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", _("deadline in 30 minutes")
         ASSIGNED = "assigned", _("assigned to you")
         FORWARDED = "forwarded", _("forwarded to you")
+        HANDED_BACK = "handed_back", _("handed back to you")
         APPROVAL = "approval", _("approval asked of you")
+        SENT_BACK = "sent_back", _("your reply was sent back")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -558,7 +569,16 @@ class Activity(models.Model):
         OVERRIDDEN = "overridden", _("triage overridden")
         CLAIMED = "claimed", _("claimed")
         RELEASED = "released", _("released")
+        ASSIGNED = "assigned", _("assigned")
+        FORWARDED = "forwarded", _("forwarded")
+        HANDED_BACK = "handed_back", _("handed back")
+        APPROVAL_ASKED = "approval_asked", _("reply waiting for approval")
+        APPROVED = "approved", _("reply approved")
+        SENT_BACK = "sent_back", _("reply sent back")
         REPLIED = "replied", _("replied")
+        CLOSED = "closed", _("closed")
+        SPAM = "spam", _("marked as spam")
+        REOPENED = "reopened", _("reopened")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="activities", verbose_name=_("post"))
     actor = models.ForeignKey(
@@ -582,3 +602,189 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}: {self.get_kind_display()}"
+
+
+class Note(models.Model):
+    """An internal note on a post, for colleagues: never sent to the platform."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="notes", verbose_name=_("post"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("written by")
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.text[:40]}"
+
+
+class Forward(models.Model):
+    """A post handed to a person or team who should answer it, with a note and a link; the deadline keeps running."""
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("answered")
+        HANDED_BACK = "handed_back", _("handed back")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="forwards", verbose_name=_("post"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("forwarded by")
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="forwards_received",
+        verbose_name=_("to person"),
+    )
+    to_team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="forwards", verbose_name=_("to team")
+    )
+    note = models.TextField(_("note"))
+    link = models.URLField(_("link to more detailed information"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("forwarded"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    return_note = models.TextField(_("note on handing back"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("forward")
+        verbose_name_plural = _("forwards")
+        constraints = [
+            models.UniqueConstraint(fields=["post"], condition=Q(ended_at__isnull=True), name="forward_one_active"),
+            models.CheckConstraint(
+                condition=Q(to_user__isnull=False) | Q(to_team__isnull=False), name="forward_has_recipient"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_user"], condition=Q(ended_at__isnull=True), name="forward_active_user_idx"),
+            models.Index(fields=["to_team"], condition=Q(ended_at__isnull=True), name="forward_active_team_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} → {self.to_user or self.to_team}"
+
+    @property
+    def recipient(self):
+        return self.to_user or self.to_team
+
+
+class SavedReply(models.Model):
+    """A reply to start from, per category and language; placeholders such as {author_name} are filled in."""
+
+    class Language(models.TextChoices):
+        NB = "nb", _("Norwegian")
+        EN = "en", _("English")
+
+    title = models.CharField(_("title"), max_length=120)
+    category = models.CharField(
+        _("category"), max_length=30, choices=CATEGORY_CHOICES, blank=True, help_text=_("Empty: for any post.")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NB)
+    text = models.TextField(_("text"))
+    enabled = models.BooleanField(_("in use"), default=True)
+    slug = models.SlugField(_("key"), max_length=80, unique=True, null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["language", "category", "title"]
+        verbose_name = _("saved reply")
+        verbose_name_plural = _("saved replies")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReplyApproval(models.Model):
+    """A reply to a negative post, held until a second member of the communication unit approves it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved and sent")
+        SENT_BACK = "sent_back", _("sent back")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("post"))
+    text = models.TextField(_("reply"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    comment = models.TextField(_("reviewer's comment"), blank=True)
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("sent as")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("reply approval")
+        verbose_name_plural = _("reply approvals")
+        constraints = [
+            models.UniqueConstraint(fields=["post"], condition=Q(status="pending"), name="reply_approval_one_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.get_status_display()}"
+
+
+class InboxSettings(models.Model):
+    """The communication unit's switches for the inbox; one row."""
+
+    approval_for_negative = models.BooleanField(
+        _("replies to negative posts need a second member's approval"),
+        default=False,
+        help_text=_("A reply to a post marked negative or critical waits until another member approves it."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("inbox settings")
+        verbose_name_plural = _("inbox settings")
+
+    def __str__(self) -> str:
+        return gettext("Inbox settings")
+
+    @classmethod
+    def current(cls) -> "InboxSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class NotificationPreference(models.Model):
+    """Which notifications a person also gets by email; without a row, all of them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    email_kinds = models.JSONField(_("by email"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @staticmethod
+    def emails(user, kind: str) -> bool:
+        preference = NotificationPreference.objects.filter(user=user).first()
+        return preference is None or kind in preference.email_kinds

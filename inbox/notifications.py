@@ -25,9 +25,13 @@ def describe(notification: Notification) -> str:
         Notification.Kind.DUE_SOON: _("Due within 30 minutes: %(excerpt)s"),
         Notification.Kind.ASSIGNED: _("A post was given to you: %(excerpt)s"),
         Notification.Kind.FORWARDED: _("A post was forwarded to you: %(excerpt)s"),
+        Notification.Kind.HANDED_BACK: _("A post you forwarded was handed back: %(excerpt)s"),
         Notification.Kind.APPROVAL: _("A reply waits for your approval: %(excerpt)s"),
+        Notification.Kind.SENT_BACK: _("Your reply was sent back: %(excerpt)s"),
     }
-    return notification.text or lines[notification.kind] % {"excerpt": excerpt}
+    line = lines[notification.kind] % {"excerpt": excerpt}
+    # The note that came with it (a forward's, a hand-back's, a reviewer's comment).
+    return f"{line}\n{notification.text}" if notification.text else line
 
 
 def email_notification(*, notification_id: int) -> bool:
@@ -50,7 +54,7 @@ def _post_link(notification: Notification) -> str:
     if notification.post_id is None:
         return ""
     try:
-        path = reverse("admin:inbox_post_change", args=[notification.post_id])
+        path = reverse("inbox:post-detail", args=[notification.post_id])
     except NoReverseMatch:
         return ""
     return settings.SITE_URL.rstrip("/") + path

@@ -17,7 +17,7 @@ from django.db.models import Count, Max
 from strategy.models import Channel, Guideline, Team, Theme
 
 from . import deadlines, triage
-from .models import KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
+from .models import KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, SavedReply
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "strategy" / "data" / "reply_rules.yaml"
 
@@ -81,6 +81,18 @@ def load_rulebook(path: Path = RULES_FILE) -> RulebookReport:
                 "url": entry.get("url", ""),
             }
             _upsert(KnownClaim, entry["slug"], values, report)
+        for entry in data.get("saved_replies") or []:
+            # Only when missing: the communication unit's edits in the product stay.
+            _, created = SavedReply.objects.get_or_create(
+                slug=entry["slug"],
+                defaults={
+                    "title": entry["title"],
+                    "category": entry.get("category", ""),
+                    "language": entry["language"],
+                    "text": entry["text"].strip(),
+                },
+            )
+            report.created += int(created)
         if not ResponsePolicy.objects.exists():
             for policy in DEFAULT_POLICIES:
                 ResponsePolicy.objects.create(

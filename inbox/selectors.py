@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Post
+from .models import Forward, OutboxMessage, Post, ReplyApproval
 
 POST_FILTER_LOOKUPS = {
     "channel": "channel_id",
@@ -77,9 +77,35 @@ QUEUES = [
     Queue("mine", _("Mine"), "due"),
     Queue("team", _("My team's"), "due"),
     Queue("unassigned", _("Unassigned"), "due"),
+    Queue("forwarded", _("Forwarded to me"), "due"),
+    Queue("approval", _("Waiting for approval"), "due"),
     Queue("all", _("All"), "newest"),
 ]
 QUEUES_BY_SLUG = {queue.slug: queue for queue in QUEUES}
+
+
+def queues_for(user) -> list[Queue]:
+    """The queues a person works from: all of them for staff, "forwarded to me" for an employee."""
+    if user.has_perm("inbox.view_post"):
+        return QUEUES
+    if user.has_perm("inbox.answer_forwarded"):
+        return [QUEUES_BY_SLUG["forwarded"]]
+    return []
+
+
+def _to_user_or_team(user) -> Q:
+    return Q(to_user=user) | Q(to_team__in=user.teams.all())
+
+
+def forwarded_to(user) -> QuerySet[Post]:
+    """The posts forwarded to the person or a team of theirs, not yet answered or handed back."""
+    active = Forward.objects.filter(_to_user_or_team(user), post=OuterRef("pk"), ended_at__isnull=True)
+    return Post.objects.filter(Exists(active))
+
+
+def ever_forwarded_to(user) -> QuerySet[Post]:
+    """Every post ever forwarded to the person or a team of theirs: what an employee may read."""
+    return Post.objects.filter(Exists(Forward.objects.filter(_to_user_or_team(user), post=OuterRef("pk"))))
 
 
 def queue_posts(slug: str, user, now: datetime | None = None) -> QuerySet[Post]:
@@ -100,12 +126,17 @@ def queue_posts(slug: str, user, now: datetime | None = None) -> QuerySet[Post]:
         return posts.filter(team__in=user.teams.all(), status__in=OPEN)
     if slug == "unassigned":
         return waiting.filter(assignee__isnull=True)
+    if slug == "forwarded":
+        return posts & forwarded_to(user)
+    if slug == "approval":
+        pending = ReplyApproval.objects.filter(post=OuterRef("pk"), status=ReplyApproval.Status.PENDING)
+        return posts.filter(Exists(pending))
     return posts
 
 
 def queue_counts(user, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    return {queue.slug: queue_posts(queue.slug, user, now).count() for queue in QUEUES if queue.slug != "all"}
+    return {queue.slug: queue_posts(queue.slug, user, now).count() for queue in queues_for(user) if queue.slug != "all"}
 
 
 @dataclass
@@ -148,3 +179,82 @@ def _parse_cursor(cursor: str) -> tuple[datetime, int] | None:
         return datetime.fromisoformat(stamp), int(pk)
     except ValueError:
         return None
+
+
+# --- The post page -------------------------------------------------------------------
+
+SENT = (OutboxMessage.Status.SENT, OutboxMessage.Status.SANDBOX)
+
+
+@dataclass
+class ThreadEntry:
+    """A post of the thread, or a reply we sent from here that the platform has not echoed back."""
+
+    published_at: datetime
+    text: str
+    ours: bool
+    post: Post | None = None
+    message: OutboxMessage | None = None
+
+
+def thread_of(post: Post, limit: int = 200) -> list[ThreadEntry]:
+    """The conversation around a post, oldest first: its first post, the replies, and ours marked."""
+    root_id = post.thread_root_id or post.parent_id or post.pk
+    posts = list(
+        Post.objects.filter(Q(pk=root_id) | Q(thread_root_id=root_id) | Q(parent_id=post.pk) | Q(pk=post.parent_id))
+        .select_related("author", "channel")
+        .order_by("published_at", "pk")[:limit]
+    )
+    if post.pk not in {p.pk for p in posts}:
+        posts.append(post)
+    echoed = {p.external_id for p in posts if p.is_ours}
+    messages = OutboxMessage.objects.filter(in_reply_to__in=[p.pk for p in posts], status__in=SENT).select_related(
+        "created_by"
+    )
+    entries = [ThreadEntry(p.published_at, p.text, p.is_ours, post=p) for p in posts]
+    entries += [
+        ThreadEntry(m.sent_at or m.created_at, m.text, True, message=m)
+        for m in messages
+        if not m.external_id or m.external_id not in echoed
+    ]
+    return sorted(entries, key=lambda entry: entry.published_at)
+
+
+@dataclass
+class AuthorHistory:
+    posts: list[Post]
+    total: int
+    complaints: int
+    must_reply: int
+    answered: int
+    channels: list[str]
+
+
+def author_history(post: Post, limit: int = 20) -> AuthorHistory | None:
+    """
+    Everything this author has said to us before, on every channel of the platform,
+    newest first, with our replies: "always check the conversation partner's side".
+    """
+    if post.author_id is None:
+        return None
+    theirs = Post.objects.filter(author_id=post.author_id, is_ours=False).exclude(pk=post.pk)
+    earlier = list(theirs.select_related("channel").order_by("-published_at", "-pk")[:limit])
+    ids = [p.pk for p in earlier]
+    replies: dict[int, list[str]] = {}
+    for parent_id, text in Post.objects.filter(parent_id__in=ids, is_ours=True).values_list("parent_id", "text"):
+        replies.setdefault(parent_id, []).append(text)
+    for parent_id, text in OutboxMessage.objects.filter(in_reply_to_id__in=ids, status__in=SENT).values_list(
+        "in_reply_to_id", "text"
+    ):
+        if text not in replies.get(parent_id, []):
+            replies.setdefault(parent_id, []).append(text)
+    for earlier_post in earlier:
+        earlier_post.our_replies = replies.get(earlier_post.pk, [])
+    return AuthorHistory(
+        posts=earlier,
+        total=theirs.count(),
+        complaints=theirs.filter(in_category(theirs.db, "dissatisfied_customer")).count(),
+        must_reply=theirs.filter(must_reply=True).count(),
+        answered=theirs.filter(first_response_at__isnull=False).count(),
+        channels=sorted(set(theirs.values_list("channel__name", flat=True).distinct())),
+    )

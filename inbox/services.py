@@ -11,16 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from strategy.models import Channel, Theme
 
 from .connectors import facebook, generic, x, youtube
 from .connectors.base import AccountBatch, AuthorData, PayloadError, PostEvent
-from .models import Activity, Author, Notification, Post, TriageDecision, WebhookDelivery
+from .models import Activity, Author, Notification, NotificationPreference, Post, TriageDecision, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -585,12 +584,16 @@ def sweep_deadlines(*, now: datetime | None = None) -> dict:
         breached_at__isnull=True,
         deleted_at__isnull=True,
         is_ours=False,
+        status__in=[Post.Status.NEW, Post.Status.OPEN],
     )
     breached = 0
     for post_id in open_posts.filter(due_at__lt=now).values_list("pk", flat=True)[:5000]:
-        if Post.objects.filter(pk=post_id, breached_at__isnull=True, first_response_at__isnull=True).update(
-            breached_at=now
-        ):
+        if Post.objects.filter(
+            pk=post_id,
+            breached_at__isnull=True,
+            first_response_at__isnull=True,
+            status__in=[Post.Status.NEW, Post.Status.OPEN],
+        ).update(breached_at=now):
             breached += 1
             post = Post.objects.select_related("assignee", "team").get(pk=post_id)
             notify(users=_breach_recipients(post), kind=Notification.Kind.BREACH, post=post)
@@ -641,7 +644,7 @@ def _warning_recipients(post: Post) -> list:
 
 
 def notify(*, users, kind: str, post: Post | None = None, text: str = "") -> int:
-    """In-app notifications for these users, each emailed after commit; a breach or warning only once."""
+    """In-app notifications for these users, emailed after commit to those who want it; a breach or warning once."""
     from .tasks import email_notification_task
 
     created = 0
@@ -656,7 +659,7 @@ def notify(*, users, kind: str, post: Post | None = None, text: str = "") -> int
             notification, made = Notification.objects.create(user=user, kind=kind, post=post, text=text), True
         if made:
             created += 1
-            if user.email:
+            if user.email and NotificationPreference.emails(user, kind):
                 transaction.on_commit(lambda pk=notification.pk: send_after_commit(email_notification_task, pk))
     return created
 
@@ -668,65 +671,3 @@ def send_after_commit(task, *args) -> None:
         task.delay(*args)
     except Exception:
         logger.exception("could not enqueue %s%r", task.name, args)
-
-
-# --- Working a post -------------------------------------------------------------------
-
-
-class PostHeldByOther(Exception):
-    """Someone else holds the post: two people must not answer it at once."""
-
-    def __init__(self, holder):
-        super().__init__(f"held by {holder}")
-        self.holder = holder
-
-
-def claim_post(*, post: Post, user) -> Post:
-    """
-    Take a post to answer it. A conditional update, so that of two people claiming at
-    the same moment exactly one gets it; the other learns who has it (PostHeldByOther).
-    """
-    if not user.has_perm("inbox.change_post"):
-        raise PermissionDenied
-    with transaction.atomic():
-        taken = (
-            Post.objects.filter(pk=post.pk).filter(Q(assignee__isnull=True) | Q(assignee=user)).update(assignee=user)
-        )
-        if not taken:
-            holder = Post.objects.select_related("assignee").get(pk=post.pk).assignee
-            raise PostHeldByOther(holder)
-        Activity.objects.create(post=post, actor=user, kind=Activity.Kind.CLAIMED)
-    post.assignee = user
-    return post
-
-
-def release_post(*, post: Post, user) -> Post:
-    """Give a post back: its holder may, and so may the communication unit (for someone away)."""
-    if not user.has_perm("inbox.change_post"):
-        raise PermissionDenied
-    with transaction.atomic():
-        released = Post.objects.filter(pk=post.pk, assignee__isnull=False)
-        if not user.groups.filter(name="communication_unit").exists():
-            released = released.filter(assignee=user)
-        if released.update(assignee=None):
-            Activity.objects.create(post=post, actor=user, kind=Activity.Kind.RELEASED)
-            post.assignee = None
-    return post
-
-
-def reply_to_post(*, post: Post, user, text: str):
-    """
-    Answer a post on its platform (or in the sandbox's outbox): the post is answered,
-    leaves the must-reply queues, and the log says who answered. Only whoever holds
-    the post, or anyone when nobody does, may answer it: two people never answer twice.
-    """
-    from .sending import send_reply
-
-    if not user.has_perm("inbox.change_post"):
-        raise PermissionDenied
-    if post.assignee_id not in (None, user.pk):
-        raise PostHeldByOther(post.assignee)
-    message = send_reply(post=post, text=text, user=user)
-    Post.objects.filter(pk=post.pk).update(status=Post.Status.ANSWERED, assignee=user)
-    Activity.objects.create(post=post, actor=user, kind=Activity.Kind.REPLIED, detail=text[:500])
-    return message

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import imports, notifications, queues, rules, triage
+from .views import imports, notifications, posts, queues, rules, saved_replies
 
 app_name = "inbox"
 
@@ -15,15 +15,32 @@ urlpatterns = [
     path("imports/<int:import_id>/mapping/", imports.import_mapping, name="import-mapping"),
     path("imports/<int:import_id>/preview/", imports.import_preview, name="import-preview"),
     path("imports/<int:import_id>/progress/", imports.import_progress, name="import-progress"),
-    path("posts/<int:post_id>/triage/", triage.post_triage, name="post-triage"),
-    path("posts/<int:post_id>/claim/", triage.claim, name="post-claim"),
-    path("posts/<int:post_id>/release/", triage.release, name="post-release"),
-    path("posts/<int:post_id>/reply/", triage.reply, name="post-reply"),
+    path("forwarded/", queues.inbox_queue, {"slug": "forwarded"}, name="forwarded"),
+    path("posts/<int:post_id>/", posts.post_detail, name="post-detail"),
+    path("posts/<int:post_id>/triage/", posts.triage, name="post-triage"),
+    path("posts/<int:post_id>/claim/", posts.claim, name="post-claim"),
+    path("posts/<int:post_id>/release/", posts.release, name="post-release"),
+    path("posts/<int:post_id>/assign/", posts.assign, name="post-assign"),
+    path("posts/<int:post_id>/forward/", posts.forward, name="post-forward"),
+    path("posts/<int:post_id>/hand-back/", posts.hand_back, name="post-hand-back"),
+    path("posts/<int:post_id>/reply/", posts.reply, name="post-reply"),
+    path("posts/<int:post_id>/approvals/<int:approval_id>/approve/", posts.approve, name="post-approve"),
+    path("posts/<int:post_id>/approvals/<int:approval_id>/send-back/", posts.send_back, name="post-send-back"),
+    path("posts/<int:post_id>/close/", posts.close, name="post-close"),
+    path("posts/<int:post_id>/spam/", posts.spam, name="post-spam"),
+    path("posts/<int:post_id>/reopen/", posts.reopen, name="post-reopen"),
+    path("posts/<int:post_id>/notes/", posts.note, name="post-note"),
+    path("saved-replies/", saved_replies.saved_reply_list, name="saved-replies"),
+    path("saved-replies/new/", saved_replies.SavedReplyCreate.as_view(), name="saved-reply-create"),
+    path("saved-replies/<int:pk>/", saved_replies.SavedReplyUpdate.as_view(), name="saved-reply-update"),
+    path("saved-replies/<int:pk>/delete/", saved_replies.SavedReplyDelete.as_view(), name="saved-reply-delete"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
+    path("notifications/email/", notifications.notification_preference, name="notification-preference"),
     path("rules/", rules.rules_index, name="rules"),
     path("rules/try/", rules.try_rules, name="rules-try"),
     path("rules/retriage/", rules.retriage, name="rules-retriage"),
+    path("rules/settings/", rules.inbox_settings, name="inbox-settings"),
     path("rules/new/", rules.ReplyRuleCreate.as_view(), name="rule-create"),
     path("rules/<int:pk>/", rules.ReplyRuleUpdate.as_view(), name="rule-update"),
     path("rules/<int:pk>/delete/", rules.ReplyRuleDelete.as_view(), name="rule-delete"),

@@ -17,8 +17,10 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("inbox:queue-default", _("Inbox"), "inbox.view_post"),
+    NavItem("inbox:forwarded", _("Forwarded to me"), "inbox.answer_forwarded"),
     NavItem("strategy:overview", _("Strategy"), "strategy.view_goal"),
     NavItem("strategy:guidelines", _("Guidelines"), "strategy.view_guideline"),
+    NavItem("inbox:saved-replies", _("Saved replies"), "inbox.change_savedreply"),
     NavItem("inbox:rules", _("Rules"), "inbox.view_replyrule"),
     NavItem("inbox:import-list", _("Import"), "inbox.add_csvimport"),
     NavItem("admin:index", _("Administration"), ""),
@@ -32,10 +34,16 @@ def visible_items(user) -> list[NavItem]:
 
 
 def navigation(request: HttpRequest) -> dict:
-    """Context processor: the navigation items this user may see, the current one marked."""
-    items = []
-    for item in visible_items(request.user):
-        url = reverse(item.url_name)
-        current = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"url": url, "label": item.label, "current": current})
+    """Context processor: the navigation items this user may see, the one the page belongs to marked."""
+    items = [
+        {"url": reverse(item.url_name), "label": item.label, "current": False} for item in visible_items(request.user)
+    ]
+    # The longest address the page is under: /inbox/rules/ is Rules, not Inbox.
+    matching = [
+        item
+        for item in items
+        if request.path == item["url"] or (item["url"] != "/" and request.path.startswith(item["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"navigation": items}

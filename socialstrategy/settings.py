@@ -187,7 +187,7 @@ if REDIS_URL:
 else:
     # CELERY_FILESYSTEM_DIR lets tests give a worker a broker of its own.
     _broker_dir = env.path("CELERY_FILESYSTEM_DIR", default=VAR_DIR / "broker")
-    for _folder in ("queue", "processed", "results"):
+    for _folder in ("queue", "processed", "results", "control"):
         (Path(_broker_dir) / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -195,6 +195,8 @@ else:
         "data_folder_out": str(Path(_broker_dir) / "queue"),
         "processed_folder": str(Path(_broker_dir) / "processed"),
         "store_processed": False,
+        # Broadcasts (the worker's pidbox) go under var/ too, not into the working directory.
+        "control_folder": str(Path(_broker_dir) / "control"),
         # The transport sleeps this long whenever the queue looks empty; the default
         # second holds a worker to about two tasks a second.
         "polling_interval": 0.1,

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from strategy.models import Channel, Team
 
 from ..models import CATEGORY_CHOICES, Post
-from ..selectors import QUEUES, QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts
+from ..selectors import QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts, queues_for
 
 
 class InboxFilterForm(forms.Form):
@@ -44,11 +44,13 @@ class InboxFilterForm(forms.Form):
         return data
 
 
-@permission_required("inbox.view_post", raise_exception=True)
 def inbox_queue(request: HttpRequest, slug: str = "today") -> HttpResponse:
     queue = QUEUES_BY_SLUG.get(slug)
     if queue is None:
         raise Http404
+    queues = queues_for(request.user)
+    if queue not in queues:
+        raise PermissionDenied
     now = timezone.now()
     form = InboxFilterForm(request.GET or None)
     posts = queue_posts(slug, request.user, now)
@@ -59,7 +61,7 @@ def inbox_queue(request: HttpRequest, slug: str = "today") -> HttpResponse:
     query.pop("after", None)
     context = {
         "queue": queue,
-        "queues": QUEUES,
+        "queues": queues,
         "counts": queue_counts(request.user, now),
         "form": form,
         "page": page,

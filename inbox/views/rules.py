@@ -17,8 +17,15 @@ from django.views.generic import CreateView, DeleteView, UpdateView
 
 from .. import rulebook, services
 from ..deadlines import due_at
-from ..forms import KnownClaimForm, ReplyRuleForm, ResponsePolicyForm, ResponsibilityRuleForm, TryRulesForm
-from ..models import CATEGORY_CHOICES, KnownClaim, Post, ReplyRule, ResponsePolicy, ResponsibilityRule
+from ..forms import (
+    InboxSettingsForm,
+    KnownClaimForm,
+    ReplyRuleForm,
+    ResponsePolicyForm,
+    ResponsibilityRuleForm,
+    TryRulesForm,
+)
+from ..models import CATEGORY_CHOICES, InboxSettings, KnownClaim, Post, ReplyRule, ResponsePolicy, ResponsibilityRule
 from ..triage import PostInput
 
 INDEX = reverse_lazy("inbox:rules")
@@ -46,6 +53,7 @@ def rules_index(request: HttpRequest) -> HttpResponse:
                 "category", "channel__name"
             ),
             "try_form": TryRulesForm(),
+            "settings_form": InboxSettingsForm(instance=InboxSettings.current()),
         },
     )
 
@@ -93,6 +101,20 @@ def retriage(request: HttpRequest) -> HttpResponse:
         % {"count": count},
     )
     return redirect("inbox:rules")
+
+
+@permission_required("inbox.change_inboxsettings", raise_exception=True)
+@require_POST
+def inbox_settings(request: HttpRequest) -> HttpResponse:
+    """The communication unit's switch: do replies to negative posts need a second member's approval?"""
+    form = InboxSettingsForm(request.POST, instance=InboxSettings.current())
+    if form.is_valid():
+        form.save()
+        if form.cleaned_data["approval_for_negative"]:
+            messages.success(request, _("From now on a reply to a negative post waits for a colleague's approval."))
+        else:
+            messages.success(request, _("Replies to negative posts are sent without approval."))
+    return redirect(f"{INDEX}#care-heading")
 
 
 class _RulebookEdit(PermissionRequiredMixin, SuccessMessageMixin):

@@ -72,6 +72,7 @@ ROLE_MIGRATIONS = [
     ("inbox", "0002_roles", "grant"),
     ("inbox", "0004_roles_imports_outbox", "grant"),
     ("inbox", "0006_roles_rulebook", "grant"),
+    ("inbox", "0011_roles_inbox_work", "grant"),
 ]
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from inbox import services
+from inbox import workflow
 from inbox.models import Activity, Post
 from tests.factories import ChannelFactory
 
@@ -44,7 +44,7 @@ def test_a_second_claim_is_told_who_holds_the_post(client, ingrid, django_user_m
     kari = django_user_model.objects.create_user("kari", first_name="Kari", last_name="Lie")
     kari.groups.add(Group.objects.get(name="communication_unit"))
     post = make_post()
-    services.claim_post(post=post, user=ingrid)
+    workflow.claim_post(post=post, user=ingrid)
     client.force_login(kari)
 
     response = client.post(reverse("inbox:post-claim", args=[post.pk]), follow=True)
@@ -68,7 +68,7 @@ def test_a_manager_cannot_claim(client, lars):
 @pytest.mark.django_db
 def test_the_holder_releases_and_the_log_says_so(client, ingrid):
     post = make_post()
-    services.claim_post(post=post, user=ingrid)
+    workflow.claim_post(post=post, user=ingrid)
     client.force_login(ingrid)
 
     client.post(reverse("inbox:post-release", args=[post.pk]))
@@ -96,9 +96,9 @@ def test_two_people_claiming_at_once_get_one_winner(django_user_model):
     def claim(person):
         try:
             barrier.wait()
-            services.claim_post(post=Post.objects.get(pk=post.pk), user=django_user_model.objects.get(pk=person.pk))
+            workflow.claim_post(post=Post.objects.get(pk=post.pk), user=django_user_model.objects.get(pk=person.pk))
             outcomes.append(("won", person.pk))
-        except services.PostHeldByOther as held:
+        except workflow.PostHeldByOther as held:
             outcomes.append(("lost", held.holder.pk))
         finally:
             connection.close()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inbox import services
+from inbox import workflow
 from inbox.models import Activity, OutboxMessage, Post
 from tests.factories import ChannelFactory, UserFactory
 
@@ -32,7 +32,9 @@ def test_a_reply_goes_to_the_outbox_and_the_post_leaves_must_reply_today(client,
     client.force_login(ingrid)
     assert post in client.get(reverse("inbox:queue", args=["today"])).context["page"].posts
 
-    response = client.post(reverse("inbox:post-reply", args=[post.pk]), {"text": "Hei! Vi åpner kl. 9."}, follow=True)
+    response = client.post(
+        reverse("inbox:post-reply", args=[post.pk]), {"reply-text": "Hei! Vi åpner kl. 9."}, follow=True
+    )
 
     post.refresh_from_db()
     assert post.status == Post.Status.ANSWERED
@@ -49,10 +51,10 @@ def test_someone_else_holding_the_post_stops_the_reply(client, post, ingrid):
 
     kari = UserFactory(username="kari", first_name="Kari", last_name="Lie")
     kari.groups.add(Group.objects.get(name="communication_unit"))
-    services.claim_post(post=post, user=kari)
+    workflow.claim_post(post=post, user=kari)
     client.force_login(ingrid)
 
-    response = client.post(reverse("inbox:post-reply", args=[post.pk]), {"text": "Hei!"}, follow=True)
+    response = client.post(reverse("inbox:post-reply", args=[post.pk]), {"reply-text": "Hei!"}, follow=True)
 
     assert OutboxMessage.objects.count() == 0
     assert "Kari Lie svarer allerede på dette innlegget." in response.content.decode()
@@ -61,14 +63,14 @@ def test_someone_else_holding_the_post_stops_the_reply(client, post, ingrid):
 def test_a_manager_cannot_reply(client, post, lars):
     client.force_login(lars)
 
-    assert client.post(reverse("inbox:post-reply", args=[post.pk]), {"text": "Hei!"}).status_code == 403
+    assert client.post(reverse("inbox:post-reply", args=[post.pk]), {"reply-text": "Hei!"}).status_code == 403
     assert OutboxMessage.objects.count() == 0
 
 
 def test_an_empty_reply_is_refused(client, post, ingrid):
     client.force_login(ingrid)
 
-    response = client.post(reverse("inbox:post-reply", args=[post.pk]), {"text": ""}, follow=True)
+    response = client.post(reverse("inbox:post-reply", args=[post.pk]), {"reply-text": ""}, follow=True)
 
     assert OutboxMessage.objects.count() == 0
     assert "Skriv et svar før du sender." in response.content.decode()
@@ -78,6 +80,6 @@ def test_a_negative_post_asks_for_care(client, post, ingrid):
     Post.objects.filter(pk=post.pk).update(categories=["dissatisfied_customer", "negative"])
     client.force_login(ingrid)
 
-    html = client.get(reverse("inbox:post-triage", args=[post.pk])).content.decode()
+    html = client.get(reverse("inbox:post-detail", args=[post.pk])).content.decode()
 
     assert "Tenk deg om før du svarer på et negativt eller kritisk innlegg." in html

@@ -37,6 +37,7 @@ def test_the_breach_query_uses_the_partial_index():
         breached_at__isnull=True,
         deleted_at__isnull=True,
         is_ours=False,
+        status__in=["new", "open"],
         due_at__lt=start + timedelta(hours=4),
     ).values_list("pk", flat=True)
 

@@ -27,6 +27,10 @@ def post(strategy):
 
 
 def url(post) -> str:
+    return reverse("inbox:post-detail", args=[post.pk])
+
+
+def override_url(post) -> str:
     return reverse("inbox:post-triage", args=[post.pk])
 
 
@@ -45,7 +49,9 @@ def test_the_communication_unit_overrides_and_the_history_stays(client, post, in
     client.force_login(ingrid)
 
     response = client.post(
-        url(post), {"categories": ["negative"], "priority": "low", "note": "Ironi fra en kjent spøkefugl"}, follow=True
+        override_url(post),
+        {"triage-categories": ["negative"], "triage-priority": "low", "triage-note": "Ironi fra en kjent spøkefugl"},
+        follow=True,
     )
 
     post.refresh_from_db()
@@ -57,18 +63,25 @@ def test_the_communication_unit_overrides_and_the_history_stays(client, post, in
 def test_an_override_that_contradicts_itself_is_explained(client, post, ingrid):
     client.force_login(ingrid)
 
-    response = client.post(url(post), {"categories": ["technical_problem"], "priority": "high", "note": "x"})
+    response = client.post(
+        override_url(post), {"triage-categories": ["technical_problem"], "triage-priority": "high", "triage-note": "x"}
+    )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert post.decisions.count() == 1
-    assert response.context["form"].non_field_errors()
+    assert response.context["override_form"].non_field_errors()
 
 
 def test_managers_read_but_cannot_override(client, post, lars):
     client.force_login(lars)
 
     assert client.get(url(post)).status_code == 200
-    assert client.post(url(post), {"categories": [], "priority": "low", "note": "nei"}).status_code == 403
+    assert (
+        client.post(
+            override_url(post), {"triage-categories": [], "triage-priority": "low", "triage-note": "nei"}
+        ).status_code
+        == 403
+    )
     assert post.decisions.count() == 1
 
 

@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
         rules = load_rulebook()
         self.stdout.write(
-            f"  Reply rules, claims, policies, matrix: {rules.created} created, {rules.updated} updated, "
+            f"  Reply rules, claims, policies, matrix, saved replies: {rules.created} created, {rules.updated} updated, "
             f"{rules.unchanged} unchanged"
         )
         if report.changed or rules.created or rules.updated:

@@ -1,0 +1,328 @@
+"""
+A post's page and the actions on it. Each action is a form posted here and a call to
+`workflow`; an invalid form shows the page again with what is wrong next to the field.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from .. import services, workflow
+from ..connectors.base import SendError
+from ..forms import (
+    AssignForm,
+    CloseForm,
+    ForwardForm,
+    HandBackForm,
+    NoteForm,
+    OverrideTriageForm,
+    ReplyForm,
+    ReviewForm,
+)
+from ..models import CATEGORY_CHOICES, Post, ReplyApproval
+from ..saved_replies import suggestions_for
+from ..selectors import author_history, thread_of
+from ..workflow import PostHeldByOther
+
+
+def _post_or_404(request: HttpRequest, post_id: int) -> Post:
+    post = get_object_or_404(Post.objects.select_related("channel", "author", "team", "assignee", "theme"), pk=post_id)
+    if not workflow.can_view(request.user, post):
+        raise PermissionDenied
+    return post
+
+
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    return _render_page(request, _post_or_404(request, post_id))
+
+
+def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -> HttpResponse:
+    """The post's page; `bound` holds a form that failed, to show with its errors."""
+    user = request.user
+    can_work = workflow.is_communication_unit(user)
+    forward = workflow.active_forward_for(user, post)
+    can_answer = workflow.can_answer(user, post)
+    holder = post.assignee
+    is_open = post.status in (Post.Status.NEW, Post.Status.OPEN)
+    pending = post.approvals.filter(status=ReplyApproval.Status.PENDING).select_related("written_by").first()
+    last_sent_back = (
+        post.approvals.filter(status=ReplyApproval.Status.SENT_BACK, written_by=user).select_related("reviewed_by")
+    ).first()
+    suggestions = suggestions_for(post, user) if can_answer and is_open else []
+    reply_initial = {}
+    if "saved" in request.GET:
+        chosen = next((s for s in suggestions if str(s.saved.pk) == request.GET["saved"]), None)
+        reply_initial = {"text": chosen.text} if chosen else {}
+    elif last_sent_back and not pending:
+        reply_initial = {"text": last_sent_back.text}
+    decisions = list(
+        post.decisions.select_related("decided_by", "team", "assignee", "theme").prefetch_related(
+            "rules", "guidelines", "claims"
+        )[:20]
+    )
+    # Reasons name the rule in the reader's language; the stored text is the system's.
+    for decision in decisions:
+        names = {rule.pk: rule.name for rule in decision.rules.all()}
+        decision.reason_rows = [
+            (
+                names.get(reason.get("rule_id"))
+                or (_("Known false claim") if reason.get("claim_id") else reason.get("rule", "")),
+                reason.get("words", []),
+            )
+            for reason in decision.reasons
+        ]
+    context = {
+        "post": post,
+        "thread": thread_of(post),
+        "history": author_history(post),
+        "decisions": decisions,
+        "activities": post.activities.select_related("actor")[:100],
+        "notes": post.notes.select_related("author"),
+        "forwards": post.forwards.select_related("sent_by", "to_user", "to_team")[:20],
+        "forward": forward,
+        "pending": pending,
+        "last_sent_back": last_sent_back if not pending else None,
+        "is_open": is_open,
+        "can_work": can_work,
+        "can_answer": can_answer and is_open and not pending,
+        "can_review": pending is not None
+        and can_work
+        and user.has_perm("inbox.change_replyapproval")
+        and pending.written_by_id != user.pk,
+        "can_note": can_answer,
+        # Someone else holds it: say who, so that nobody answers twice.
+        "held_by_other": holder is not None and holder != user,
+        "can_release": holder is not None and can_work,
+        "needs_approval": workflow.needs_approval(post),
+        "suggestions": suggestions,
+        "category_names": dict(CATEGORY_CHOICES),
+        "reply_form": bound.get("reply_form") or ReplyForm(initial=reply_initial),
+        "assign_form": bound.get("assign_form") or AssignForm(),
+        "forward_form": bound.get("forward_form") or ForwardForm(),
+        "hand_back_form": bound.get("hand_back_form") or HandBackForm(),
+        "close_form": bound.get("close_form") or CloseForm(post=post),
+        "note_form": bound.get("note_form") or NoteForm(),
+        "review_form": bound.get("review_form") or ReviewForm(),
+        "override_form": bound.get("override_form")
+        or OverrideTriageForm(
+            initial={"categories": post.categories, "must_reply": post.must_reply, "priority": post.priority}
+        ),
+        "open_panel": bound.get("open_panel", ""),
+    }
+    return render(request, "inbox/post.html", context, status=status)
+
+
+def _done(request: HttpRequest, post: Post, message) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("inbox:post-detail", post_id=post.pk)
+
+
+def _again(request: HttpRequest, post: Post, name: str, form: forms.Form, error=None) -> HttpResponse:
+    """Show the page again with the form that failed and what is wrong with it."""
+    if error is not None:
+        form.add_error(None, error)
+    return _render_page(request, post, 400, **{name: form, "open_panel": name})
+
+
+def _tell_who_holds_it(request: HttpRequest, holder) -> None:
+    name = holder.get_full_name() or holder.get_username()
+    messages.error(request, _("%(name)s is already answering this post.") % {"name": name})
+
+
+@require_POST
+def claim(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    try:
+        workflow.claim_post(post=post, user=request.user)
+    except PostHeldByOther as held:
+        _tell_who_holds_it(request, held.holder)
+        return redirect("inbox:post-detail", post_id=post.pk)
+    return _done(request, post, _("The post is yours to answer."))
+
+
+@require_POST
+def release(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    workflow.release_post(post=post, user=request.user)
+    return _done(request, post, _("The post is free for others to take."))
+
+
+@require_POST
+def assign(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    if not workflow.is_communication_unit(request.user):
+        raise PermissionDenied
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _again(request, post, "assign_form", form)
+    try:
+        workflow.assign_post(
+            post=post, user=request.user, to_user=form.cleaned_data["to_user"], to_team=form.cleaned_data["to_team"]
+        )
+    except ValidationError as exc:
+        return _again(request, post, "assign_form", form, exc)
+    return _done(request, post, _("The post is given on."))
+
+
+@require_POST
+def forward(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    if not workflow.is_communication_unit(request.user):
+        raise PermissionDenied
+    form = ForwardForm(request.POST)
+    if not form.is_valid():
+        return _again(request, post, "forward_form", form)
+    data = form.cleaned_data
+    try:
+        sent = workflow.forward_post(
+            post=post,
+            user=request.user,
+            to_user=data["to_user"],
+            to_team=data["to_team"],
+            note=data["note"],
+            link=data["link"],
+        )
+    except ValidationError as exc:
+        return _again(request, post, "forward_form", form, exc)
+    recipient = sent.to_user.get_full_name() or sent.to_user.get_username() if sent.to_user else sent.to_team
+    return _done(request, post, _("Forwarded to %(name)s; the deadline keeps running.") % {"name": recipient})
+
+
+@require_POST
+def hand_back(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    if workflow.active_forward_for(request.user, post) is None:
+        raise PermissionDenied
+    form = HandBackForm(request.POST)
+    if not form.is_valid():
+        return _again(request, post, "hand_back_form", form)
+    try:
+        workflow.hand_back(post=post, user=request.user, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        return _again(request, post, "hand_back_form", form, exc)
+    messages.success(request, _("The post is handed back. Thank you."))
+    # An employee may no longer see it among their forwarded posts; the page stays readable.
+    return redirect("inbox:post-detail", post_id=post.pk)
+
+
+@require_POST
+def reply(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    if not workflow.can_answer(request.user, post):
+        raise PermissionDenied
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _again(request, post, "reply_form", form)
+    try:
+        outcome = workflow.reply_to_post(post=post, user=request.user, text=form.cleaned_data["text"])
+    except PostHeldByOther as held:
+        _tell_who_holds_it(request, held.holder)
+        return redirect("inbox:post-detail", post_id=post.pk)
+    except ValidationError as exc:
+        return _again(request, post, "reply_form", form, exc)
+    except SendError as exc:
+        form.add_error(None, _("The platform did not take the reply: %(error)s") % {"error": exc})
+        return _again(request, post, "reply_form", form)
+    if isinstance(outcome, ReplyApproval):
+        return _done(request, post, _("Your reply waits for a colleague's approval; nothing is sent yet."))
+    return _done(request, post, _("Your reply is sent."))
+
+
+@require_POST
+def approve(request: HttpRequest, post_id: int, approval_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    approval = get_object_or_404(ReplyApproval, pk=approval_id, post=post)
+    try:
+        workflow.approve_reply(approval=approval, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("inbox:post-detail", post_id=post.pk)
+    except SendError as exc:
+        messages.error(request, _("The platform did not take the reply: %(error)s") % {"error": exc})
+        return redirect("inbox:post-detail", post_id=post.pk)
+    return _done(request, post, _("Approved: the reply is sent."))
+
+
+@require_POST
+def send_back(request: HttpRequest, post_id: int, approval_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    if not workflow.is_communication_unit(request.user):
+        raise PermissionDenied
+    approval = get_object_or_404(ReplyApproval, pk=approval_id, post=post)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _again(request, post, "review_form", form)
+    try:
+        workflow.send_back_reply(approval=approval, user=request.user, comment=form.cleaned_data["comment"])
+    except ValidationError as exc:
+        form.add_error("comment", exc)
+        return _again(request, post, "review_form", form)
+    return _done(request, post, _("The reply went back to its writer with your comment."))
+
+
+@require_POST
+def close(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    if not workflow.is_communication_unit(request.user):
+        raise PermissionDenied
+    form = CloseForm(request.POST, post=post)
+    if not form.is_valid():
+        return _again(request, post, "close_form", form)
+    try:
+        workflow.close_post(
+            post=post, user=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+        )
+    except ValidationError as exc:
+        return _again(request, post, "close_form", form, exc)
+    return _done(request, post, _("The post is closed."))
+
+
+@require_POST
+def spam(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    workflow.mark_spam(post=post, user=request.user)
+    return _done(request, post, _("Marked as spam and closed."))
+
+
+@require_POST
+def reopen(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    workflow.reopen_post(post=post, user=request.user)
+    return _done(request, post, _("The post is open again."))
+
+
+@require_POST
+def note(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    if not workflow.can_answer(request.user, post):
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _again(request, post, "note_form", form)
+    workflow.add_note(post=post, user=request.user, text=form.cleaned_data["text"])
+    return _done(request, post, _("Your note is added."))
+
+
+def triage(request: HttpRequest, post_id: int) -> HttpResponse:
+    """A person's decision about the post's triage; the page itself is the post's page."""
+    post = _post_or_404(request, post_id)
+    if request.method != "POST":
+        return redirect("inbox:post-detail", post_id=post.pk)
+    if not workflow.is_communication_unit(request.user):
+        raise PermissionDenied
+    form = OverrideTriageForm(request.POST)
+    if not form.is_valid():
+        return _again(request, post, "override_form", form)
+    services.override_triage(
+        post=post,
+        user=request.user,
+        categories=form.cleaned_data["categories"],
+        must_reply=form.cleaned_data["must_reply"],
+        priority=form.cleaned_data["priority"],
+        note=form.cleaned_data["note"],
+    )
+    return _done(request, post, _("Your decision is recorded; the system will not change it."))
