@@ -19,7 +19,16 @@ from strategy.models import Channel, Theme
 
 from .connectors import facebook, generic, x, youtube
 from .connectors.base import AccountBatch, AuthorData, PayloadError, PostEvent
-from .models import Activity, Author, Notification, NotificationPreference, Post, TriageDecision, WebhookDelivery
+from .models import (
+    Activity,
+    Author,
+    Forward,
+    Notification,
+    NotificationPreference,
+    Post,
+    TriageDecision,
+    WebhookDelivery,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -452,8 +461,17 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
         )
         _apply_decision(post, record)
         Activity.objects.create(post=post, kind=Activity.Kind.TRIAGED, detail=", ".join(record.categories))
+        kind = Notification.Kind.ASSIGNED
+        if picked is not None and not picked.has_perm("inbox.change_post"):
+            # Routed to an employee (say, customer service): a forward from the system, so
+            # that it is theirs to answer or hand back, like any post forwarded to them.
+            if not post.forwards.filter(ended_at__isnull=True).exists():
+                Forward.objects.create(post=post, sent_by=None, to_user=picked, to_team=team, note="")
+                name = picked.get_full_name() or picked.get_username()
+                Activity.objects.create(post=post, kind=Activity.Kind.FORWARDED, detail=name)
+            kind = Notification.Kind.FORWARDED
     if picked is not None:
-        notify(users=[picked], kind=Notification.Kind.ASSIGNED, post=post)
+        notify(users=[picked], kind=kind, post=post)
     return record
 
 

@@ -159,7 +159,8 @@ def forward_post(*, post: Post, user, note: str, to_user=None, to_team=None, lin
         )
         Post.objects.filter(pk=post.pk).update(assignee=to_user)
         post.assignee = to_user
-        _log(post, user, Activity.Kind.FORWARDED, f"{forward.recipient}: {forward.note}")
+        recipient = display_name(to_user) if to_user else str(to_team)
+        _log(post, user, Activity.Kind.FORWARDED, f"{recipient}: {forward.note}")
         recipients = [to_user] if to_user else list(to_team.members.filter(is_active=True))
         notify(users=[r for r in recipients if r != user], kind=Notification.Kind.FORWARDED, post=post, text=note)
     return forward
@@ -179,8 +180,9 @@ def hand_back(*, post: Post, user, note: str = "") -> Forward:
         Post.objects.filter(pk=post.pk).update(assignee=back_to)
         post.assignee = back_to
         _log(post, user, Activity.Kind.HANDED_BACK, note)
-        if back_to is not None:
-            notify(users=[back_to], kind=Notification.Kind.HANDED_BACK, post=post, text=note)
+        # Routed by triage (no sender): the communication unit takes it from here.
+        recipients = [back_to] if back_to is not None else _communication_unit_members()
+        notify(users=recipients, kind=Notification.Kind.HANDED_BACK, post=post, text=note)
     return forward
 
 

@@ -47,6 +47,7 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
     forward = workflow.active_forward_for(user, post)
     can_answer = workflow.can_answer(user, post)
     holder = post.assignee
+    held_by_other = holder is not None and holder != user
     is_open = post.status in (Post.Status.NEW, Post.Status.OPEN)
     pending = post.approvals.filter(status=ReplyApproval.Status.PENDING).select_related("written_by").first()
     last_sent_back = (
@@ -88,14 +89,14 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         "last_sent_back": last_sent_back if not pending else None,
         "is_open": is_open,
         "can_work": can_work,
-        "can_answer": can_answer and is_open and not pending,
+        "can_answer": can_answer and is_open and not pending and not held_by_other,
         "can_review": pending is not None
         and can_work
         and user.has_perm("inbox.change_replyapproval")
         and pending.written_by_id != user.pk,
         "can_note": can_answer,
         # Someone else holds it: say who, so that nobody answers twice.
-        "held_by_other": holder is not None and holder != user,
+        "held_by_other": held_by_other,
         "can_release": holder is not None and can_work,
         "needs_approval": workflow.needs_approval(post),
         "suggestions": suggestions,

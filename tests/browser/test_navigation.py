@@ -13,9 +13,13 @@ def nav_labels(page) -> list[str]:
 @pytest.mark.parametrize(
     ("username", "landing", "expected"),
     [
-        ("kommunikasjon", "/inbox/", ["socialstrategy", "Innboks", "Strategi", "Retningslinjer", "Regler", "Import"]),
+        (
+            "kommunikasjon",
+            "/inbox/",
+            ["socialstrategy", "Innboks", "Strategi", "Retningslinjer", "Lagrede svar", "Regler", "Import"],
+        ),
         ("leder", "/inbox/", ["socialstrategy", "Innboks", "Strategi", "Retningslinjer", "Regler"]),
-        ("ansatt", "/strategy/guidelines/", ["socialstrategy", "Retningslinjer"]),
+        ("ansatt", "/inbox/forwarded/", ["socialstrategy", "Videresendt til meg", "Retningslinjer"]),
     ],
 )
 def test_each_role_sees_its_own_navigation(page, live_server, demo, username, landing, expected):

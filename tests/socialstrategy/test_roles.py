@@ -17,7 +17,15 @@ def test_it_creates_the_three_roles_with_their_permissions():
     assert "strategy.change_guideline" in permissions["communication_unit"]
     assert "strategy.view_goal" in permissions["manager"]
     assert "strategy.change_goal" not in permissions["manager"]
-    assert permissions["employee"] == {"strategy.view_guideline", "strategy.view_team"}
+    # An employee reads the guidelines and answers what is forwarded to them; nothing else.
+    assert permissions["employee"] == {
+        "strategy.view_guideline",
+        "strategy.view_team",
+        "inbox.answer_forwarded",
+        "inbox.view_savedreply",
+        "inbox.add_note",
+    }
+    assert "inbox.change_post" not in permissions["manager"]
 
 
 @pytest.mark.parametrize(
@@ -25,7 +33,7 @@ def test_it_creates_the_three_roles_with_their_permissions():
     [
         ("ingrid", ["/inbox/", "/strategy/", "/strategy/guidelines/"], ["/admin/"]),
         ("lars", ["/strategy/", "/strategy/guidelines/"], ["/admin/"]),
-        ("ola", ["/strategy/guidelines/"], ['/strategy/"', "/admin/"]),
+        ("ola", ["/strategy/guidelines/", "/inbox/forwarded/"], ['/strategy/"', "/admin/"]),
     ],
 )
 def test_the_navigation_follows_the_role(client, request, persona, visible, hidden):
@@ -40,7 +48,7 @@ def test_the_navigation_follows_the_role(client, request, persona, visible, hidd
 
 
 @pytest.mark.parametrize(
-    ("persona", "landing"), [("ingrid", "/inbox/"), ("lars", "/inbox/"), ("ola", "/strategy/guidelines/")]
+    ("persona", "landing"), [("ingrid", "/inbox/"), ("lars", "/inbox/"), ("ola", "/inbox/forwarded/")]
 )
 def test_home_sends_each_role_to_its_start_page(client, request, persona, landing):
     client.force_login(request.getfixturevalue(persona))
