@@ -131,7 +131,7 @@ def test_forward_to_an_employee_who_answers(page, live_server, demo, sandbox):
 
 
 def test_a_critical_reply_waits_for_a_colleagues_approval(page, live_server, demo, sandbox, django_user_model):
-    colleague = django_user_model.objects.create_user("kari", password="demo", first_name="Kari", last_name="Lie")  # noqa: S106
+    colleague = django_user_model.objects.create_user("kari", password="demo", first_name="Kari", last_name="Lie")
     colleague.groups.add(Group.objects.get(name="communication_unit"))
     post = make_post(
         "Elendig service. Tredje gang dere sender feil vare!", ["dissatisfied_customer", "negative"], name="Per Olsen"
