@@ -197,27 +197,51 @@ class ThreadEntry:
     message: OutboxMessage | None = None
 
 
-def thread_of(post: Post, limit: int = 200) -> list[ThreadEntry]:
-    """The conversation around a post, oldest first: its first post, the replies, and ours marked."""
-    root_id = post.thread_root_id or post.parent_id or post.pk
+@dataclass
+class Thread:
+    entries: list[ThreadEntry]
+    others: int  # further comments on the thread's first post, not shown
+
+
+def thread_of(post: Post, limit: int = 100) -> Thread:
+    """
+    The conversation around a post, its first post first, then oldest first: the posts
+    it answers, the replies to it and to what it answers, and ours marked. The other
+    comments on the same first post are counted, not listed: on a busy page post
+    they are hundreds, and none of them is this conversation.
+    """
+    root_id = post.thread_root_id or post.parent_id
+    ancestors, parent_id, seen = [], post.parent_id, {post.pk}
+    while parent_id and parent_id not in seen and len(ancestors) < 20:
+        seen.add(parent_id)
+        parent = Post.objects.filter(pk=parent_id).only("pk", "parent_id").first()
+        if parent is None:
+            break
+        ancestors.append(parent.pk)
+        parent_id = parent.parent_id
+    # The sub-thread: replies to this post, and to the comment it answers (not to the first post).
+    branches = [post.pk] + [pk for pk in ancestors if pk != root_id]
     posts = list(
-        Post.objects.filter(Q(pk=root_id) | Q(thread_root_id=root_id) | Q(parent_id=post.pk) | Q(pk=post.parent_id))
+        Post.objects.filter(Q(pk__in=[post.pk, *ancestors]) | Q(parent_id__in=branches) | Q(pk=root_id))
         .select_related("author", "channel")
         .order_by("published_at", "pk")[:limit]
     )
-    if post.pk not in {p.pk for p in posts}:
-        posts.append(post)
-    echoed = {p.external_id for p in posts if p.is_ours}
-    messages = OutboxMessage.objects.filter(in_reply_to__in=[p.pk for p in posts], status__in=SENT).select_related(
-        "created_by"
+    shown = {p.pk for p in posts}
+    others = (
+        Post.objects.filter(Q(thread_root_id=root_id) | Q(parent_id=root_id)).exclude(pk__in=shown).count()
+        if root_id
+        else 0
     )
+    echoed = {p.external_id for p in posts if p.is_ours}
+    messages = OutboxMessage.objects.filter(in_reply_to__in=shown, status__in=SENT).select_related("created_by")
     entries = [ThreadEntry(p.published_at, p.text, p.is_ours, post=p) for p in posts]
     entries += [
         ThreadEntry(m.sent_at or m.created_at, m.text, True, message=m)
         for m in messages
         if not m.external_id or m.external_id not in echoed
     ]
-    return sorted(entries, key=lambda entry: entry.published_at)
+    entries.sort(key=lambda entry: (entry.post is None or entry.post.pk != root_id, entry.published_at))
+    return Thread(entries, others)
 
 
 @dataclass

@@ -81,7 +81,7 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         "thread": thread_of(post),
         "history": author_history(post),
         "decisions": decisions,
-        "activities": post.activities.select_related("actor")[:100],
+        "activities": _readable(post.activities.select_related("actor")[:100]),
         "notes": post.notes.select_related("author"),
         "forwards": post.forwards.select_related("sent_by", "to_user", "to_team")[:20],
         "forward": forward,
@@ -115,6 +115,16 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         "open_panel": bound.get("open_panel", ""),
     }
     return render(request, "inbox/post.html", context, status=status)
+
+
+def _readable(activities) -> list:
+    """Triage's entries list category codes; the reader sees the categories' names."""
+    names = dict(CATEGORY_CHOICES)
+    activities = list(activities)
+    for activity in activities:
+        if activity.kind == "triaged" and activity.detail:
+            activity.detail = ", ".join(str(names.get(code.strip(), code)) for code in activity.detail.split(","))
+    return activities
 
 
 def _done(request: HttpRequest, post: Post, message) -> HttpResponse:

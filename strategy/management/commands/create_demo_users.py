@@ -9,17 +9,22 @@ from strategy.models import Team, TeamMembership
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the demo password, printed by make demo; refused outside DEBUG
 
-# username, first name, last name, role, (team slug, is lead)
+# username, first name, last name, role, (team slug, is lead, on duty)
+# The employee is in customer service but not on duty for triage's routing: in the demo,
+# the communication unit works the inbox and forwards to him what he should answer.
+# A second member of the communication unit can approve replies to negative posts.
 DEMO_USERS = [
-    ("kommunikasjon", "Ingrid", "Berg", roles.COMMUNICATION_UNIT, ("communication-unit", True)),
+    ("kommunikasjon", "Ingrid", "Berg", roles.COMMUNICATION_UNIT, ("communication-unit", True, True)),
+    ("kollega", "Kari", "Lie", roles.COMMUNICATION_UNIT, ("communication-unit", False, False)),
     ("leder", "Lars", "Haugen", roles.MANAGER, None),
-    ("ansatt", "Ola", "Hansen", roles.EMPLOYEE, ("customer-service", False)),
+    ("ansatt", "Ola", "Hansen", roles.EMPLOYEE, ("customer-service", False, False)),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo users kommunikasjon, leder and ansatt (one per role) and the superuser admin, "
+        "Create the demo users kommunikasjon and kollega (communication unit), leder (manager), ansatt (employee) "
+        "and the superuser admin, "
         f"all with the password '{DEMO_PASSWORD}'. For the demo only: refuses to run unless DEBUG is on."
     )
 
@@ -45,11 +50,13 @@ class Command(BaseCommand):
                     user.save(update_fields=["password"])
                 user.groups.add(Group.objects.get(name=role))
                 if team is not None:
-                    slug, is_lead = team
+                    slug, is_lead, on_duty = team
                     team_obj = Team.objects.filter(slug=slug).first()
                     if team_obj is None:
                         raise CommandError(f"Team {slug!r} does not exist: run load_strategy first.")
-                    TeamMembership.objects.get_or_create(team=team_obj, user=user, defaults={"is_lead": is_lead})
+                    TeamMembership.objects.get_or_create(
+                        team=team_obj, user=user, defaults={"is_lead": is_lead, "on_duty": on_duty}
+                    )
                 self.stdout.write(f"  {username:<14} {role}{' (created)' if created else ''}")
             admin, created = User.objects.get_or_create(
                 username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@bedriften.example"}
