@@ -32,8 +32,8 @@ class Command(BaseCommand):
 
         rules = load_rulebook()
         self.stdout.write(
-            f"  Reply rules, claims, policies, matrix, saved replies: {rules.created} created, {rules.updated} updated, "
-            f"{rules.unchanged} unchanged"
+            f"  Reply rules, claims, policies, matrix, saved replies: {rules.created} created, "
+            f"{rules.updated} updated, {rules.unchanged} unchanged"
         )
         if report.changed or rules.created or rules.updated:
             self.stdout.write(self.style.SUCCESS(f"Strategy loaded from {path}."))
