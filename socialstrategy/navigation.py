@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,11 +13,12 @@ class NavItem:
     url_name: str
     label: Promise
     permission: str  # "" for superusers only
+    count: str = ""  # the inbox queue whose size the item shows
 
 
 NAVIGATION = [
-    NavItem("inbox:queue-default", _("Inbox"), "inbox.view_post"),
-    NavItem("inbox:forwarded", _("Forwarded to me"), "inbox.answer_forwarded"),
+    NavItem("inbox:queue-default", _("Inbox"), "inbox.view_post", count="today"),
+    NavItem("inbox:forwarded", _("Forwarded to me"), "inbox.answer_forwarded", count="forwarded"),
     NavItem("strategy:overview", _("Strategy"), "strategy.view_goal"),
     NavItem("strategy:guidelines", _("Guidelines"), "strategy.view_guideline"),
     NavItem("inbox:saved-replies", _("Saved replies"), "inbox.change_savedreply"),
@@ -47,3 +48,10 @@ def navigation(request: HttpRequest) -> dict:
     if matching:
         max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"navigation": items}
+
+
+def _lazy_count(slug: str, user):
+    """The queue's size, counted only when a page shows it (fragments do not)."""
+    from inbox.selectors import queue_posts
+
+    return SimpleLazyObject(lambda: queue_posts(slug, user).count())

@@ -113,3 +113,16 @@ def test_managers_read_the_inbox_and_employees_do_not(client, lars, ola, channel
 def test_an_unknown_queue_is_404(client, ingrid):
     client.force_login(ingrid)
     assert client.get(reverse("inbox:queue", args=["nowhere"])).status_code == 404
+
+
+@time_machine.travel(datetime(2026, 5, 13, 10, 0, tzinfo=ZoneInfo("Europe/Oslo")))
+def test_the_main_navigation_counts_what_must_be_answered_today(client, ingrid, channel):
+    now = timezone.now()
+    make(channel, "sooner", must_reply=True, due_at=now + timedelta(minutes=20))
+    make(channel, "later", must_reply=True, due_at=now + timedelta(hours=3))
+    make(channel, "tomorrow", must_reply=True, due_at=now + timedelta(days=1))
+    client.force_login(ingrid)
+
+    html = client.get(reverse("strategy:guidelines")).content.decode()
+
+    assert '<span class="nav-count">2<span class="visually-hidden"> venter</span></span>' in html
