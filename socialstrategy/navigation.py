@@ -37,7 +37,13 @@ def visible_items(user) -> list[NavItem]:
 def navigation(request: HttpRequest) -> dict:
     """Context processor: the navigation items this user may see, the one the page belongs to marked."""
     items = [
-        {"url": reverse(item.url_name), "label": item.label, "current": False} for item in visible_items(request.user)
+        {
+            "url": reverse(item.url_name),
+            "label": item.label,
+            "current": False,
+            "count": _lazy_count(item.count, request.user) if item.count else None,
+        }
+        for item in visible_items(request.user)
     ]
     # The longest address the page is under: /inbox/rules/ is Rules, not Inbox.
     matching = [
