@@ -256,7 +256,7 @@ class AuthorHistory:
 
 def author_history(post: Post, limit: int = 20) -> AuthorHistory | None:
     """
-    Everything this author has said to us before, on every channel of the platform,
+    Everything else this author has said to us, on every channel of the platform,
     newest first, with our replies: "always check the conversation partner's side".
     """
     if post.author_id is None:
