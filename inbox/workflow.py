@@ -123,6 +123,9 @@ def assign_post(*, post: Post, user, to_user=None, to_team=None) -> Post:
         Post.objects.filter(pk=post.pk).update(**fields)
         for name, value in fields.items():
             setattr(post, name, value)
+        if to_user is not None:
+            # Given to a colleague: a forward still waiting is theirs to settle no more.
+            _end_forwards(post, Forward.Outcome.WITHDRAWN)
         names = [display_name(to_user)] if to_user else []
         names += [str(to_team)] if to_team else []
         _log(post, user, Activity.Kind.ASSIGNED, " · ".join(names))
