@@ -103,6 +103,10 @@ def test_an_urgent_post_gets_the_shorter_target(facebook):
 
 
 def test_routing_picks_the_least_busy_member_on_duty(facebook, support_team):
+    from django.contrib.auth.models import Group
+
+    for member in (support_team["busy"], support_team["idle"]):
+        member.groups.add(Group.objects.get(name="communication_unit"))
     make_post(facebook, "old", external_id="old", assignee=support_team["busy"], must_reply=True, status="open")
     post = make_post(facebook, "Appen fungerer ikke")
 
@@ -112,6 +116,24 @@ def test_routing_picks_the_least_busy_member_on_duty(facebook, support_team):
     assert post.team == support_team["team"]
     assert post.assignee == support_team["idle"]
     assert Notification.objects.filter(user=support_team["idle"], kind="assigned", post=post).exists()
+    assert not post.forwards.exists()
+
+
+def test_routing_to_an_employee_is_a_forward_from_the_system(facebook, support_team):
+    from django.contrib.auth.models import Group
+
+    support_team["idle"].groups.add(Group.objects.get(name="employee"))
+    make_post(facebook, "old", external_id="old", assignee=support_team["busy"], must_reply=True, status="open")
+    post = make_post(facebook, "Appen fungerer ikke")
+
+    services.triage_post(post_id=post.pk)
+
+    post.refresh_from_db()
+    forward = post.forwards.get()
+    assert (forward.to_user, forward.sent_by, forward.ended_at) == (support_team["idle"], None, None)
+    assert post.assignee == support_team["idle"]
+    assert Notification.objects.filter(user=support_team["idle"], kind="forwarded", post=post).exists()
+    assert post.activities.filter(kind="forwarded").exists()
 
 
 def test_triage_does_not_take_a_post_from_whoever_holds_it(facebook, support_team, ingrid):
