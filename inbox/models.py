@@ -203,9 +203,31 @@ class Post(models.Model):
                 ),
                 name="post_open_must_reply_due_idx",
             ),
+            # The queues: the posts still waiting for an answer (today, due soon, breached,
+            # unassigned), and the open posts of a person and of a team. Partial, so that
+            # they hold the few open posts, not the million answered ones.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(
+                    must_reply=True,
+                    first_response_at__isnull=True,
+                    deleted_at__isnull=True,
+                    is_ours=False,
+                    status__in=["new", "open"],
+                ),
+                name="post_waiting_due_idx",
+            ),
+            models.Index(
+                fields=["assignee", "due_at"],
+                condition=Q(deleted_at__isnull=True, is_ours=False, status__in=["new", "open"]),
+                name="post_open_assignee_due_idx",
+            ),
+            models.Index(
+                fields=["team", "due_at"],
+                condition=Q(deleted_at__isnull=True, is_ours=False, status__in=["new", "open"]),
+                name="post_open_team_due_idx",
+            ),
             models.Index(fields=["status", "due_at"], name="post_status_due_idx"),
-            models.Index(fields=["assignee", "status", "due_at"], name="post_assignee_status_idx"),
-            models.Index(fields=["team", "status", "due_at"], name="post_team_status_idx"),
             models.Index(fields=["author", "-published_at"], name="post_author_published_idx"),
             models.Index(fields=["channel", "-published_at"], name="post_channel_published_idx"),
             # Replies and threads that arrived before their parent, found when it comes.

@@ -4,11 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connections
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from strategy.models import Channel
 
 from .models import Forward, OutboxMessage, Post, ReplyApproval
 
@@ -274,11 +276,16 @@ def author_history(post: Post, limit: int = 20) -> AuthorHistory | None:
             replies.setdefault(parent_id, []).append(text)
     for earlier_post in earlier:
         earlier_post.our_replies = replies.get(earlier_post.pk, [])
+    # One pass over the author's posts for all the counts.
+    counts = theirs.aggregate(
+        total=Count("pk"),
+        complaints=Count("pk", filter=in_category(theirs.db, "dissatisfied_customer")),
+        must_reply=Count("pk", filter=Q(must_reply=True)),
+        answered=Count("pk", filter=Q(first_response_at__isnull=False)),
+    )
+    channel_ids = theirs.order_by().values_list("channel_id", flat=True).distinct()
     return AuthorHistory(
         posts=earlier,
-        total=theirs.count(),
-        complaints=theirs.filter(in_category(theirs.db, "dissatisfied_customer")).count(),
-        must_reply=theirs.filter(must_reply=True).count(),
-        answered=theirs.filter(first_response_at__isnull=False).count(),
-        channels=sorted(set(theirs.values_list("channel__name", flat=True).distinct())),
+        channels=sorted(Channel.objects.filter(pk__in=channel_ids).values_list("name", flat=True)),
+        **counts,
     )
