@@ -190,22 +190,9 @@ class Post(models.Model):
             models.UniqueConstraint(fields=["channel", "external_id"], name="post_unique_channel_external_id")
         ]
         indexes = [
-            # The deadline sweep: open must-reply posts by due time, nothing else.
-            models.Index(
-                fields=["due_at"],
-                condition=Q(
-                    must_reply=True,
-                    first_response_at__isnull=True,
-                    breached_at__isnull=True,
-                    deleted_at__isnull=True,
-                    is_ours=False,
-                    status__in=["new", "open"],
-                ),
-                name="post_open_must_reply_due_idx",
-            ),
-            # The queues: the posts still waiting for an answer (today, due soon, breached,
-            # unassigned), and the open posts of a person and of a team. Partial, so that
-            # they hold the few open posts, not the million answered ones.
+            # The deadline sweep and the queues: the posts still waiting for an answer (today,
+            # due soon, breached, unassigned), and the open posts of a person and of a team.
+            # Partial, so that they hold the few open posts, not the million answered ones.
             models.Index(
                 fields=["due_at"],
                 condition=Q(

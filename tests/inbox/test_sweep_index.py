@@ -1,4 +1,4 @@
-"""The deadline sweep costs what the open must-reply posts cost: PostgreSQL reads them by the partial index."""
+"""The deadline sweep costs what the posts still waiting for an answer cost: PostgreSQL reads them by the partial index."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -43,4 +43,4 @@ def test_the_breach_query_uses_the_partial_index():
 
     plan = query.explain()
 
-    assert "post_open_must_reply_due_idx" in plan
+    assert "post_waiting_due_idx" in plan
