@@ -1,4 +1,4 @@
-"""The deadline sweep costs what the posts still waiting for an answer cost: PostgreSQL reads them by the partial index."""
+"""The deadline sweep costs what the posts still waiting for an answer cost: it reads them by a partial index."""
 
 from datetime import UTC, datetime, timedelta
 
