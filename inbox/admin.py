@@ -7,14 +7,21 @@ from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .models import (
+    Activity,
     Author,
+    Forward,
+    InboxSettings,
     KnownClaim,
+    Note,
     Notification,
+    NotificationPreference,
     OutboxMessage,
     Post,
+    ReplyApproval,
     ReplyRule,
     ResponsePolicy,
     ResponsibilityRule,
+    SavedReply,
     TriageDecision,
     WebhookDelivery,
     YouTubePollState,
@@ -224,3 +231,52 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "created_at"]
     search_fields = ["user__username", "text"]
     raw_id_fields = ["user", "post"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["post", "kind", "actor", "created_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["post__text", "detail"]
+    raw_id_fields = ["post", "actor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["post", "author", "created_at"]
+    search_fields = ["text"]
+    raw_id_fields = ["post", "author"]
+
+
+@admin.register(Forward)
+class ForwardAdmin(admin.ModelAdmin):
+    list_display = ["post", "sent_by", "to_user", "to_team", "created_at", "outcome"]
+    list_filter = ["outcome", "to_team", "created_at"]
+    search_fields = ["note", "return_note"]
+    raw_id_fields = ["post", "sent_by", "to_user"]
+
+
+@admin.register(SavedReply)
+class SavedReplyAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "language", "enabled", "updated_at"]
+    list_filter = ["language", "category", "enabled"]
+    search_fields = ["title", "text"]
+
+
+@admin.register(ReplyApproval)
+class ReplyApprovalAdmin(admin.ModelAdmin):
+    list_display = ["post", "written_by", "status", "reviewed_by", "created_at", "reviewed_at"]
+    list_filter = ["status", "created_at"]
+    raw_id_fields = ["post", "written_by", "reviewed_by", "message"]
+
+
+@admin.register(InboxSettings)
+class InboxSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "approval_for_negative", "updated_at"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_kinds"]
+    raw_id_fields = ["user"]
