@@ -19,6 +19,7 @@ from .models import (
     SavedReply,
 )
 from .saved_replies import PLACEHOLDERS, unknown_placeholders
+from .services import display_name
 
 
 class ReplyRuleForm(forms.ModelForm):
@@ -181,7 +182,7 @@ EMPTY = "\u2013"  # an en dash: nothing chosen
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 def _people(*permissions: str):

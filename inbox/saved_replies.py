@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Post, SavedReply
+from .services import display_name
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -37,7 +38,7 @@ def values_for(post: Post, user) -> dict[str, str]:
     handle = author.handle if author else ""
     if handle and not handle.startswith("@"):
         handle = f"@{handle}"
-    my_name = user.get_full_name() or user.get_username()
+    my_name = display_name(user)
     deadline = date_format(timezone.localtime(post.due_at), "d.m. H:i") if post.due_at else ""
     return {
         "author_name": name,
@@ -63,7 +64,6 @@ def render(text: str, values: dict[str, str]) -> str:
 class Suggestion:
     saved: SavedReply
     text: str
-    fits: bool  # of the post's category and language
 
 
 def suggestions_for(post: Post, user) -> list[Suggestion]:
@@ -77,19 +77,14 @@ def suggestions_for(post: Post, user) -> list[Suggestion]:
     values = values_for(post, user)
 
     def rank(saved: SavedReply) -> tuple:
-        return (
-            saved.language != language,
-            saved.category not in categories and bool(saved.category),
-            bool(saved.category) is False and bool(categories),
-            saved.title.lower(),
-        )
+        # Other language last; within a language, the post's categories, then general, then the rest.
+        if saved.category in categories:
+            fit = 0
+        elif not saved.category:
+            fit = 1 if categories else 0
+        else:
+            fit = 2
+        return (saved.language != language, fit, saved.title.lower())
 
     saved_replies = sorted(SavedReply.objects.filter(enabled=True), key=rank)
-    return [
-        Suggestion(
-            saved,
-            render(saved.text, values),
-            saved.language == language and (not saved.category or saved.category in categories),
-        )
-        for saved in saved_replies
-    ]
+    return [Suggestion(saved, render(saved.text, values)) for saved in saved_replies]

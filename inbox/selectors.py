@@ -95,19 +95,19 @@ def queues_for(user) -> list[Queue]:
     return []
 
 
-def _to_user_or_team(user) -> Q:
+def to_user_or_team(user) -> Q:
     return Q(to_user=user) | Q(to_team__in=user.teams.all())
 
 
 def forwarded_to(user) -> QuerySet[Post]:
     """The posts forwarded to the person or a team of theirs, not yet answered or handed back."""
-    active = Forward.objects.filter(_to_user_or_team(user), post=OuterRef("pk"), ended_at__isnull=True)
+    active = Forward.objects.filter(to_user_or_team(user), post=OuterRef("pk"), ended_at__isnull=True)
     return Post.objects.filter(Exists(active))
 
 
 def ever_forwarded_to(user) -> QuerySet[Post]:
     """Every post ever forwarded to the person or a team of theirs: what an employee may read."""
-    return Post.objects.filter(Exists(Forward.objects.filter(_to_user_or_team(user), post=OuterRef("pk"))))
+    return Post.objects.filter(Exists(Forward.objects.filter(to_user_or_team(user), post=OuterRef("pk"))))
 
 
 def queue_posts(slug: str, user, now: datetime | None = None) -> QuerySet[Post]:

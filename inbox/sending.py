@@ -41,7 +41,7 @@ def send_reply(*, post: Post, text: str, user=None) -> OutboxMessage:
     Raises ValidationError for an empty text (nothing is recorded) and SendError when
     the platform refuses or does not answer (the failure is recorded first).
     """
-    text = _text_to_send(text)
+    text = text_to_send(text)
     message = _send(
         channel=post.channel,
         action=OutboxMessage.Action.REPLY,
@@ -65,7 +65,7 @@ def publish(*, channel: Channel, text: str, user=None) -> OutboxMessage:
     Raises ValidationError for an empty text and SendError when the platform refuses,
     cannot publish text at all (YouTube) or does not answer; a failure is recorded first.
     """
-    text = _text_to_send(text)
+    text = text_to_send(text)
     return _send(
         channel=channel,
         action=OutboxMessage.Action.PUBLISH,
@@ -76,7 +76,7 @@ def publish(*, channel: Channel, text: str, user=None) -> OutboxMessage:
     )
 
 
-def _text_to_send(text: str) -> str:
+def text_to_send(text: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write something before sending: the text is empty."), code="empty")

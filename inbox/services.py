@@ -467,8 +467,7 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
             # that it is theirs to answer or hand back, like any post forwarded to them.
             if not post.forwards.filter(ended_at__isnull=True).exists():
                 Forward.objects.create(post=post, sent_by=None, to_user=picked, to_team=team, note="")
-                name = picked.get_full_name() or picked.get_username()
-                Activity.objects.create(post=post, kind=Activity.Kind.FORWARDED, detail=name)
+                Activity.objects.create(post=post, kind=Activity.Kind.FORWARDED, detail=display_name(picked))
             kind = Notification.Kind.FORWARDED
     if picked is not None:
         notify(users=[picked], kind=kind, post=post)
@@ -629,7 +628,8 @@ def sweep_deadlines(*, now: datetime | None = None) -> dict:
     return {"breached": breached, "warned": warned}
 
 
-def _communication_unit():
+def communication_unit_members() -> list:
+    """Who the communication unit is: its team's members, else the members of its role."""
     from django.contrib.auth import get_user_model
 
     from strategy.models import Team
@@ -649,7 +649,7 @@ def _team_leads(post: Post):
 
 def _breach_recipients(post: Post) -> list:
     users = [post.assignee] if post.assignee else []
-    users += _team_leads(post) + _communication_unit()
+    users += _team_leads(post) + communication_unit_members()
     return list({user.pk: user for user in users}.values())
 
 
@@ -657,8 +657,8 @@ def _warning_recipients(post: Post) -> list:
     if post.assignee:
         return [post.assignee]
     if post.team_id:
-        return list(post.team.members.filter(is_active=True)) or _communication_unit()
-    return _communication_unit()
+        return list(post.team.members.filter(is_active=True)) or communication_unit_members()
+    return communication_unit_members()
 
 
 def notify(*, users, kind: str, post: Post | None = None, text: str = "") -> int:
@@ -680,6 +680,11 @@ def notify(*, users, kind: str, post: Post | None = None, text: str = "") -> int
             if user.email and NotificationPreference.emails(user, kind):
                 transaction.on_commit(lambda pk=notification.pk: send_after_commit(email_notification_task, pk))
     return created
+
+
+def display_name(user) -> str:
+    """A person as colleagues know them: the full name, else the username."""
+    return user.get_full_name() or user.get_username()
 
 
 def send_after_commit(task, *args) -> None:

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from strategy.roles import COMMUNICATION_UNIT
 
 from .models import Activity, Forward, InboxSettings, Note, Notification, OutboxMessage, Post, ReplyApproval
-from .selectors import ever_forwarded_to
-from .services import notify
+from .selectors import ever_forwarded_to, to_user_or_team
+from .sending import text_to_send
+from .services import communication_unit_members, display_name, notify
 
 # --- Who may do what -----------------------------------------------------------------
 
@@ -38,8 +39,7 @@ def is_communication_unit(user) -> bool:
 def active_forward_for(user, post: Post) -> Forward | None:
     """The forward that puts this post in the person's hands now: to them, or to a team of theirs."""
     return (
-        Forward.objects.filter(post=post, ended_at__isnull=True)
-        .filter(Q(to_user=user) | Q(to_team__in=user.teams.all()))
+        Forward.objects.filter(to_user_or_team(user), post=post, ended_at__isnull=True)
         .select_related("sent_by", "to_user", "to_team")
         .first()
     )
@@ -65,10 +65,6 @@ def _require(allowed: bool) -> None:
 
 def _log(post: Post, user, kind: str, detail: str = "") -> Activity:
     return Activity.objects.create(post=post, actor=user, kind=kind, detail=detail[:2000])
-
-
-def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 # --- Holding a post ------------------------------------------------------------------
@@ -184,7 +180,7 @@ def hand_back(*, post: Post, user, note: str = "") -> Forward:
         post.assignee = back_to
         _log(post, user, Activity.Kind.HANDED_BACK, note)
         # Routed by triage (no sender): the communication unit takes it from here.
-        recipients = [back_to] if back_to is not None else _communication_unit_members()
+        recipients = [back_to] if back_to is not None else communication_unit_members()
         notify(users=recipients, kind=Notification.Kind.HANDED_BACK, post=post, text=note)
     return forward
 
@@ -210,9 +206,7 @@ def reply_to_post(*, post: Post, user, text: str) -> OutboxMessage | ReplyApprov
     a second member's approval instead (a ReplyApproval is returned; nothing is sent).
     """
     _require(can_answer(user, post))
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(_("Write something before sending: the text is empty."), code="empty")
+    text = text_to_send(text)
     if post.status not in (Post.Status.NEW, Post.Status.OPEN):
         raise ValidationError(_("The post is already answered or closed."))
     if post.assignee_id not in (None, user.pk):
@@ -244,15 +238,9 @@ def _ask_approval(*, post: Post, user, text: str) -> ReplyApproval:
         Post.objects.filter(pk=post.pk).update(assignee=user)
         post.assignee = user
         _log(post, user, Activity.Kind.APPROVAL_ASKED, text[:500])
-        reviewers = [member for member in _communication_unit_members() if member != user]
+        reviewers = [member for member in communication_unit_members() if member != user]
         notify(users=reviewers, kind=Notification.Kind.APPROVAL, post=post)
     return approval
-
-
-def _communication_unit_members():
-    from django.contrib.auth import get_user_model
-
-    return list(get_user_model().objects.filter(groups__name=COMMUNICATION_UNIT, is_active=True).distinct())
 
 
 def approve_reply(*, approval: ReplyApproval, user) -> OutboxMessage:

@@ -26,6 +26,7 @@ from ..forms import (
 from ..models import CATEGORY_CHOICES, Post, ReplyApproval
 from ..saved_replies import suggestions_for
 from ..selectors import author_history, thread_of
+from ..services import display_name
 from ..workflow import PostHeldByOther
 
 
@@ -140,8 +141,7 @@ def _again(request: HttpRequest, post: Post, name: str, form: forms.Form, error=
 
 
 def _tell_who_holds_it(request: HttpRequest, holder) -> None:
-    name = holder.get_full_name() or holder.get_username()
-    messages.error(request, _("%(name)s is already answering this post.") % {"name": name})
+    messages.error(request, _("%(name)s is already answering this post.") % {"name": display_name(holder)})
 
 
 @require_POST
@@ -199,7 +199,7 @@ def forward(request: HttpRequest, post_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _again(request, post, "forward_form", form, exc)
-    recipient = sent.to_user.get_full_name() or sent.to_user.get_username() if sent.to_user else sent.to_team
+    recipient = display_name(sent.to_user) if sent.to_user else sent.to_team
     return _done(request, post, _("Forwarded to %(name)s; the deadline keeps running.") % {"name": recipient})
 
 
