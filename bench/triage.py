@@ -57,7 +57,7 @@ def main() -> None:
 def pure(texts: list[str], count: int) -> None:
     import yaml
 
-    from inbox.triage import KnownClaim, PostInput, Triage, rules_from_data
+    from inbox.triage.engine import KnownClaim, PostInput, Triage, rules_from_data
 
     data = yaml.safe_load((ROOT / "strategy" / "data" / "reply_rules.yaml").read_text(encoding="utf-8"))
     claims = [KnownClaim(pattern=c["pattern"]) for c in data["claims"]]
@@ -83,7 +83,7 @@ def through_celery(texts: list[str], count: int, concurrency: int, env: dict) ->
     from django.utils import timezone
 
     from inbox.models import Post
-    from inbox.tasks import triage_post_task
+    from inbox.triage.tasks import triage_post_task
     from strategy.models import Channel
 
     call_command("migrate", verbosity=0)

@@ -3,24 +3,17 @@ from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
 
-from . import services
+from .ingest import deliveries
 from .models import (
     Activity,
     Author,
     Forward,
     InboxSettings,
-    KnownClaim,
     Note,
-    Notification,
-    NotificationPreference,
     OutboxMessage,
     Post,
     ReplyApproval,
-    ReplyRule,
-    ResponsePolicy,
-    ResponsibilityRule,
     SavedReply,
     TriageDecision,
     WebhookDelivery,
@@ -68,7 +61,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Process the selected deliveries again"))
     def retry(self, request, queryset):
-        count = services.retry_deliveries(delivery_ids=list(queryset.values_list("pk", flat=True)))
+        count = deliveries.retry_deliveries(delivery_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
             ngettext("%(count)d delivery sent for processing.", "%(count)d deliveries sent for processing.", count)
@@ -189,33 +182,6 @@ class YouTubePollStateAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ReplyRule)
-class ReplyRuleAdmin(TranslationAdmin):
-    list_display = ["name", "category", "priority", "team", "guideline", "enabled", "order"]
-    list_filter = ["category", "priority", "enabled", "team"]
-    search_fields = ["slug", "name_nb", "name_en", "keywords_nb", "keywords_en"]
-
-
-@admin.register(KnownClaim)
-class KnownClaimAdmin(TranslationAdmin):
-    formfield_overrides = HTTPS_LINKS
-    list_display = ["slug", "pattern", "enabled"]
-    list_filter = ["enabled"]
-    search_fields = ["slug", "pattern", "correction_nb", "correction_en"]
-
-
-@admin.register(ResponsePolicy)
-class ResponsePolicyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "same_day_cutoff", "promptly_hours", "target_hours"]
-    list_filter = ["channel", "priority"]
-
-
-@admin.register(ResponsibilityRule)
-class ResponsibilityRuleAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "category", "channel", "theme", "team"]
-    list_filter = ["category", "channel", "team"]
-
-
 @admin.register(TriageDecision)
 class TriageDecisionAdmin(admin.ModelAdmin):
     list_display = ["post", "created_at", "decided_by", "must_reply", "priority", "due_at", "team"]
@@ -223,14 +189,6 @@ class TriageDecisionAdmin(admin.ModelAdmin):
     search_fields = ["post__text", "post__external_id", "note"]
     raw_id_fields = ["post", "assignee", "decided_by"]
     date_hierarchy = "created_at"
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "post", "created_at", "read_at", "emailed_at"]
-    list_filter = ["kind", "created_at"]
-    search_fields = ["user__username", "text"]
-    raw_id_fields = ["user", "post"]
 
 
 @admin.register(Activity)
@@ -274,9 +232,3 @@ class ReplyApprovalAdmin(admin.ModelAdmin):
 @admin.register(InboxSettings)
 class InboxSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "approval_for_negative", "updated_at"]
-
-
-@admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "email_kinds"]
-    raw_id_fields = ["user"]

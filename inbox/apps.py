@@ -6,3 +6,25 @@ class InboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "inbox"
     verbose_name = _("Inbox")
+
+    def ready(self) -> None:
+        from socialstrategy.navigation import NavItem, register
+        from strategy.signals import strategy_loaded
+
+        from . import selectors
+        from .work import saved_replies
+
+        def queue_size(slug: str):
+            return lambda user: selectors.queue_posts(slug, user).count()
+
+        register(
+            NavItem("inbox:queue-default", _("Inbox"), "inbox.view_post", count=queue_size("today"), order=10),
+            NavItem(
+                "inbox:forwarded", _("Forwarded to me"), "inbox.answer_forwarded", count=queue_size("forwarded"), order=20
+            ),
+            NavItem("inbox:saved-replies", _("Saved replies"), "inbox.change_savedreply", order=50),
+            NavItem("inbox:rules", _("Rules"), "strategy.view_replyrule", order=60),
+            NavItem("inbox:import-list", _("Import"), "inbox.add_csvimport", order=70),
+        )
+        # The strategy file carries default saved replies; the inbox installs the missing ones.
+        strategy_loaded.connect(saved_replies.install_defaults, dispatch_uid="inbox.saved_replies.install_defaults")

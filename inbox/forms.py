@@ -5,21 +5,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from strategy.models import Team
+from socialstrategy.people import display_name
+from strategy.models import CATEGORY_CHOICES, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, Team
 
-from .models import (
-    CATEGORY_CHOICES,
-    InboxSettings,
-    KnownClaim,
-    Notification,
-    Post,
-    ReplyRule,
-    ResponsePolicy,
-    ResponsibilityRule,
-    SavedReply,
-)
-from .saved_replies import PLACEHOLDERS, unknown_placeholders
-from .services import display_name
+from .models import InboxSettings, Post, SavedReply
+from .work.saved_replies import PLACEHOLDERS, unknown_placeholders
 
 
 class ReplyRuleForm(forms.ModelForm):
@@ -313,12 +303,3 @@ class InboxSettingsForm(forms.ModelForm):
     class Meta:
         model = InboxSettings
         fields = ["approval_for_negative"]
-
-
-class NotificationPreferenceForm(forms.Form):
-    email_kinds = forms.MultipleChoiceField(
-        label=_("Send me an email too when"),
-        choices=Notification.Kind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )

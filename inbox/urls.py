@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import imports, notifications, posts, queues, rules, saved_replies
+from .views import imports, posts, queues, rules, saved_replies
 
 app_name = "inbox"
 
@@ -34,9 +34,6 @@ urlpatterns = [
     path("saved-replies/new/", saved_replies.SavedReplyCreate.as_view(), name="saved-reply-create"),
     path("saved-replies/<int:pk>/", saved_replies.SavedReplyUpdate.as_view(), name="saved-reply-update"),
     path("saved-replies/<int:pk>/delete/", saved_replies.SavedReplyDelete.as_view(), name="saved-reply-delete"),
-    path("notifications/", notifications.notification_list, name="notifications"),
-    path("notifications/read/", notifications.notifications_read, name="notifications-read"),
-    path("notifications/email/", notifications.notification_preference, name="notification-preference"),
     path("rules/", rules.rules_index, name="rules"),
     path("rules/try/", rules.try_rules, name="rules-try"),
     path("rules/retriage/", rules.retriage, name="rules-retriage"),

@@ -1,5 +1,11 @@
-"""The main navigation, one list for every role: each item shows only to users with its permission."""
+"""
+The main navigation, one list for every role: each item shows only to users with its
+permission. The apps add their items when they are ready (`register`), in the order
+of INSTALLED_APPS, so that this package needs to know none of them; an item may carry
+a count (a callable of the user), computed only when a page shows it.
+"""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -13,19 +19,19 @@ class NavItem:
     url_name: str
     label: Promise
     permission: str  # "" for superusers only
-    count: str = ""  # the inbox queue whose size the item shows
+    count: Callable | None = None  # the number the item shows, for a user
+    order: int = 100  # where it stands in the menu, low first
 
 
-NAVIGATION = [
-    NavItem("inbox:queue-default", _("Inbox"), "inbox.view_post", count="today"),
-    NavItem("inbox:forwarded", _("Forwarded to me"), "inbox.answer_forwarded", count="forwarded"),
-    NavItem("strategy:overview", _("Strategy"), "strategy.view_goal"),
-    NavItem("strategy:guidelines", _("Guidelines"), "strategy.view_guideline"),
-    NavItem("inbox:saved-replies", _("Saved replies"), "inbox.change_savedreply"),
-    NavItem("inbox:rules", _("Rules"), "inbox.view_replyrule"),
-    NavItem("inbox:import-list", _("Import"), "inbox.add_csvimport"),
-    NavItem("admin:index", _("Administration"), ""),
-]
+NAVIGATION: list[NavItem] = [NavItem("admin:index", _("Administration"), "", order=1000)]
+
+
+def register(*items: NavItem) -> None:
+    """Add an app's items to the menu (from its AppConfig.ready); adding one twice changes nothing."""
+    for item in items:
+        if all(existing.url_name != item.url_name for existing in NAVIGATION):
+            NAVIGATION.append(item)
+    NAVIGATION.sort(key=lambda item: item.order)
 
 
 def visible_items(user) -> list[NavItem]:
@@ -36,14 +42,15 @@ def visible_items(user) -> list[NavItem]:
 
 def navigation(request: HttpRequest) -> dict:
     """Context processor: the navigation items this user may see, the one the page belongs to marked."""
+    user = request.user
     items = [
         {
             "url": reverse(item.url_name),
             "label": item.label,
             "current": False,
-            "count": _lazy_count(item.count, request.user) if item.count else None,
+            "count": SimpleLazyObject(lambda item=item: item.count(user)) if item.count else None,
         }
-        for item in visible_items(request.user)
+        for item in visible_items(user)
     ]
     # The longest address the page is under: /inbox/rules/ is Rules, not Inbox.
     matching = [
@@ -54,10 +61,3 @@ def navigation(request: HttpRequest) -> dict:
     if matching:
         max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"navigation": items}
-
-
-def _lazy_count(slug: str, user):
-    """The queue's size, counted only when a page shows it (fragments do not)."""
-    from inbox.selectors import queue_posts
-
-    return SimpleLazyObject(lambda: queue_posts(slug, user).count())

@@ -79,7 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socialstrategy.navigation.navigation",
-                "inbox.views.notifications.unread_count",
+                "socialstrategy.notifications.unread_count",
             ],
         },
     },
@@ -204,10 +204,21 @@ else:
     CELERY_RESULT_BACKEND = f"file://{Path(_broker_dir) / 'results'}"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# The CSV import is the longest task; its hard time limit (seconds) bounds every other.
+INBOX_CSV_IMPORT_TIME_LIMIT = env.int("INBOX_CSV_IMPORT_TIME_LIMIT", default=60 * 60)
 if REDIS_URL:
-    # Fail fast when Redis is down: a webhook must answer within seconds, and what
-    # it stored is sent again by the sweep.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Fail fast when Redis is down: a webhook must answer within seconds, and what
+        # it stored is sent again by the sweep.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        # With acks_late, Redis hands a message that was not acknowledged within this
+        # many seconds to another worker. It must outlast the longest task's hard time
+        # limit (the CSV import), or a long import still running would be started a
+        # second time beside itself. A message whose worker died is redelivered after
+        # it; the sweeps take up what it carried (deliveries, triage) within minutes.
+        "visibility_timeout": INBOX_CSV_IMPORT_TIME_LIMIT + 600,
+    }
     CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -222,12 +233,29 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queues: deliveries, triage, everything else (notifications, sending, sweeps), and the
+# bulk work (CSV import, re-triage, later rollups and training) that must never hold up
+# a webhook. The Procfile's worker consumes all four; elsewhere run a worker per queue
+# (README: "Workers and queues"). Routes go by the tasks' explicit names.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+INBOX_QUEUES = ("ingest", "triage", "default", "bulk")
+CELERY_TASK_ROUTES = {
+    "inbox.tasks.process_delivery_task": {"queue": "ingest"},
+    "inbox.tasks.poll_youtube_channel_task": {"queue": "ingest"},
+    "inbox.tasks.triage_post_task": {"queue": "triage"},
+    "inbox.tasks.import_csv_task": {"queue": "bulk"},
+    "inbox.triage.retriage_post": {"queue": "bulk"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 # Periodic tasks: sweeps that query what is due, never ETAs hours ahead. One beat runs them.
+# INBOX_SWEEP_SECONDS is shorter only in the fault tests.
+INBOX_SWEEP_SECONDS = env.float("INBOX_SWEEP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stale-deliveries": {"task": "inbox.tasks.requeue_stale_deliveries_task", "schedule": 60.0},
-    "sweep-deadlines": {"task": "inbox.tasks.sweep_deadlines_task", "schedule": 60.0},
+    "requeue-stale-deliveries": {"task": "inbox.tasks.requeue_stale_deliveries_task", "schedule": INBOX_SWEEP_SECONDS},
+    "sweep-deadlines": {"task": "inbox.tasks.sweep_deadlines_task", "schedule": INBOX_SWEEP_SECONDS},
+    "sweep-untriaged": {"task": "inbox.triage.sweep_untriaged", "schedule": INBOX_SWEEP_SECONDS},
+    "sweep-outbox": {"task": "inbox.work.sweep_outbox", "schedule": INBOX_SWEEP_SECONDS},
     # "poll-youtube" is added with the platform settings below, where YOUTUBE_POLL_MINUTES is.
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -266,6 +294,13 @@ CELERY_BEAT_SCHEDULE["poll-youtube"] = {
 INBOX_WEBHOOK_MAX_BYTES = 1024 * 1024
 INBOX_DELIVERY_MAX_ATTEMPTS = env.int("INBOX_DELIVERY_MAX_ATTEMPTS", default=5)
 INBOX_DELIVERY_STALE_SECONDS = env.int("INBOX_DELIVERY_STALE_SECONDS", default=120)
+# A worker's claim on a delivery: longer than the task's hard time limit, so a live
+# worker never loses it; a dead worker's delivery is taken up again once it expires.
+INBOX_DELIVERY_LEASE_SECONDS = env.int("INBOX_DELIVERY_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30)
+# A post still untriaged this long after it was stored lost its triage task: the sweep sends it again.
+INBOX_UNTRIAGED_SECONDS = env.int("INBOX_UNTRIAGED_SECONDS", default=120)
+# An outbox message still "sending" after this long belonged to a process that died mid-call.
+INBOX_OUTBOX_PENDING_SECONDS = env.int("INBOX_OUTBOX_PENDING_SECONDS", default=120)
 # Triage: how long before a deadline the sweep warns.
 INBOX_DUE_SOON_MINUTES = env.int("INBOX_DUE_SOON_MINUTES", default=30)
 # Where the product is reached, for links in emails.

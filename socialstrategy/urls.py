@@ -13,8 +13,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher is on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("notifications/email/", views.notification_preference, name="notification-preference"),
     path("strategy/", include("strategy.urls")),
-    path("webhooks/", include("inbox.webhooks")),
+    path("webhooks/", include("inbox.ingest.urls")),
     path("inbox/", include("inbox.urls")),
     path("api/v1/", include("inbox.api.urls")),
     path("admin/", admin.site.urls),

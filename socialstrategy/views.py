@@ -1,13 +1,20 @@
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from .forms import NotificationPreferenceForm
+from .models import Notification, NotificationPreference
 from .navigation import visible_items
+from .notifications import describe
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +40,39 @@ def home(request: HttpRequest) -> HttpResponse:
     if items:
         return redirect(items[0].url_name)
     return render(request, "home_no_role.html", status=403)
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(user=request.user).all()
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    items = [(notification, describe(notification)) for notification in page.object_list]
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    kinds = preference.email_kinds if preference else list(Notification.Kind.values)
+    return render(
+        request,
+        "socialstrategy/notifications.html",
+        {"page": page, "items": items, "preference_form": NotificationPreferenceForm(initial={"email_kinds": kinds})},
+    )
+
+
+@require_POST
+def notification_preference(request: HttpRequest) -> HttpResponse:
+    """Which notifications the person also gets by email."""
+    form = NotificationPreferenceForm(request.POST)
+    if form.is_valid():
+        NotificationPreference.objects.update_or_create(
+            user=request.user, defaults={"email_kinds": form.cleaned_data["email_kinds"]}
+        )
+        if request.user.email:
+            messages.success(request, _("Your email settings are saved."))
+        else:
+            messages.warning(request, _("Saved, but you have no email address: ask an administrator to add one."))
+    else:
+        messages.error(request, _("Choose among the kinds listed."))
+    return redirect("notifications")
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("notifications")

@@ -1,7 +1,21 @@
 from django.contrib import admin
+from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Channel, Goal, Guideline, Purpose, TargetGroup, Team, TeamMembership, Theme
+from .models import (
+    Channel,
+    Goal,
+    Guideline,
+    KnownClaim,
+    Purpose,
+    ReplyRule,
+    ResponsePolicy,
+    ResponsibilityRule,
+    TargetGroup,
+    Team,
+    TeamMembership,
+    Theme,
+)
 
 
 @admin.register(Goal)
@@ -70,3 +84,33 @@ class GuidelineAdmin(TranslationAdmin):
     list_display_links = ["title"]
     list_filter = ["updated_at"]
     search_fields = ["slug", "section", "title_nb", "title_en", "body_nb", "body_en"]
+
+
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(ReplyRule)
+class ReplyRuleAdmin(TranslationAdmin):
+    list_display = ["name", "category", "priority", "team", "guideline", "enabled", "order"]
+    list_filter = ["category", "priority", "enabled", "team"]
+    search_fields = ["slug", "name_nb", "name_en", "keywords_nb", "keywords_en"]
+
+
+@admin.register(KnownClaim)
+class KnownClaimAdmin(TranslationAdmin):
+    formfield_overrides = HTTPS_LINKS
+    list_display = ["slug", "pattern", "enabled"]
+    list_filter = ["enabled"]
+    search_fields = ["slug", "pattern", "correction_nb", "correction_en"]
+
+
+@admin.register(ResponsePolicy)
+class ResponsePolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "same_day_cutoff", "promptly_hours", "target_hours"]
+    list_filter = ["channel", "priority"]
+
+
+@admin.register(ResponsibilityRule)
+class ResponsibilityRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "category", "channel", "theme", "team"]
+    list_filter = ["category", "channel", "team"]

@@ -8,8 +8,10 @@ Every model has a `slug`: the natural key `load_strategy` upserts by.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -200,3 +202,165 @@ class Guideline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section} {self.title}".strip()
+
+
+# --- The "always reply" rules, known false claims, response policies and the
+# responsibility matrix (the strategy's sections 8 and 9), as the triage applies them.
+
+
+class Priority(models.TextChoices):
+    """How urgent a post is: what a rule or a person gives it, and what the deadline policies key on."""
+
+    URGENT = "urgent", _("urgent")
+    HIGH = "high", _("high")
+    NORMAL = "normal", _("normal")
+    LOW = "low", _("low")
+
+
+CATEGORY_CHOICES = [
+    ("product_question", _("Product question")),
+    ("technical_problem", _("Technical problem")),
+    ("factual_error", _("Factual error")),
+    ("dissatisfied_customer", _("Dissatisfied customer")),
+    ("negative", _("Negative or critical")),
+]
+
+
+class ReplyRule(models.Model):
+    """
+    A rule of the strategy's "always reply" list, as the triage applies it.
+
+    Keywords are one per line; see strategy/data/reply_rules.yaml for how they match.
+    """
+
+    slug = models.SlugField(_("key"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    category = models.CharField(_("category"), max_length=30, choices=CATEGORY_CHOICES)
+    keywords_nb = models.TextField(_("keywords and phrases in bokmål"), blank=True, help_text=_("One per line."))
+    keywords_en = models.TextField(_("keywords and phrases in English"), blank=True, help_text=_("One per line."))
+    regex = models.TextField(_("regular expression"), blank=True)
+    requires_question = models.BooleanField(_("only for questions"), default=False)
+    sentiment_at_most = models.FloatField(
+        _("only when the tone is at most"),
+        null=True,
+        blank=True,
+        help_text=_("From -1 (very negative) to 1 (very positive); empty for any tone."),
+    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default="normal")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="reply_rules", verbose_name=_("team")
+    )
+    guideline = models.ForeignKey(
+        Guideline,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reply_rules",
+        verbose_name=_("guideline section"),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("reply rule")
+        verbose_name_plural = _("reply rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def keywords(self) -> list[str]:
+        return [
+            line.strip() for text in (self.keywords_nb, self.keywords_en) for line in text.splitlines() if line.strip()
+        ]
+
+
+class KnownClaim(models.Model):
+    """A false claim about the company that the communication unit knows of, with the correct fact."""
+
+    slug = models.SlugField(_("key"), max_length=60, unique=True)
+    pattern = models.TextField(
+        _("pattern"),
+        help_text=_('Parts that must all be there, joined by "&"; alternatives within a part joined by "|".'),
+    )
+    correction = models.TextField(_("the correct fact"))
+    url = models.URLField(_("link to the facts"), blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("known false claim")
+        verbose_name_plural = _("known false claims")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ResponsePolicy(models.Model):
+    """How soon a post must be answered, per channel and priority (empty = any); the most specific wins."""
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("channel")
+    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    same_day_cutoff = models.TimeField(
+        _("same-day cut-off"),
+        null=True,
+        blank=True,
+        help_text=_("Posts on a working day before this time are due at the end of working hours; empty: off."),
+    )
+    promptly_hours = models.DecimalField(_("otherwise due after (service hours)"), max_digits=5, decimal_places=2)
+    target_hours = models.DecimalField(
+        _("never later than (service hours)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    working_start = models.TimeField(_("working hours start"))
+    working_end = models.TimeField(_("working hours end"))
+    on_duty_start = models.TimeField(_("on-duty hours start"))
+    on_duty_end = models.TimeField(_("on-duty hours end"))
+
+    class Meta:
+        verbose_name = _("response policy")
+        verbose_name_plural = _("response policies")
+
+    def __str__(self) -> str:
+        channel = self.channel.name if self.channel else gettext("all channels")
+        priority = self.get_priority_display() if self.priority else gettext("any priority")
+        return f"{channel} / {priority}"
+
+    def clean(self) -> None:
+        # One policy per channel and priority, "any" included; SQLite cannot hold a
+        # unique constraint over nullable columns, so the check lives here.
+        twins = ResponsePolicy.objects.filter(channel=self.channel, priority=self.priority).exclude(pk=self.pk)
+        if twins.exists():
+            raise ValidationError(_("There is already a policy for this channel and priority."))
+        if self.working_start >= self.working_end or self.on_duty_start >= self.on_duty_end:
+            raise ValidationError(_("Service hours must end after they start."))
+
+
+class ResponsibilityRule(models.Model):
+    """A line of the responsibility matrix: posts of this category on this channel go to this team."""
+
+    category = models.CharField(_("category"), max_length=30, choices=CATEGORY_CHOICES, blank=True)
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("channel")
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("theme")
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="responsibilities", verbose_name=_("team"))
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibility matrix")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display() or '*'} / {self.channel or '*'} / {self.theme or '*'} → {self.team}"
+
+    def clean(self) -> None:
+        twins = ResponsibilityRule.objects.filter(
+            category=self.category, channel=self.channel, theme=self.theme
+        ).exclude(pk=self.pk)
+        if twins.exists():
+            raise ValidationError(_("The matrix already has a line for this category, channel and theme."))

@@ -26,3 +26,17 @@ def strategy_overview() -> dict:
 
 def guidelines() -> QuerySet[Guideline]:
     return Guideline.objects.all()
+
+
+COMMUNICATION_UNIT_TEAM = "communication-unit"
+
+
+def communication_unit_members() -> list:
+    """Who the communication unit is: its team's active members, else the active members of its role."""
+    from django.contrib.auth import get_user_model
+
+    team = Team.objects.filter(slug=COMMUNICATION_UNIT_TEAM).first()
+    members = list(team.members.filter(is_active=True)) if team else []
+    if members:
+        return members
+    return list(get_user_model().objects.filter(groups__name="communication_unit", is_active=True))

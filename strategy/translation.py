@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Channel, Goal, Guideline, Purpose, TargetGroup, Team, Theme
+from .models import Channel, Goal, Guideline, KnownClaim, Purpose, ReplyRule, TargetGroup, Team, Theme
 
 
 @register(Goal)
@@ -38,3 +38,13 @@ class TeamTranslation(TranslationOptions):
 @register(Guideline)
 class GuidelineTranslation(TranslationOptions):
     fields = ("title", "body")
+
+
+@register(ReplyRule)
+class ReplyRuleTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(KnownClaim)
+class KnownClaimTranslation(TranslationOptions):
+    fields = ("correction",)

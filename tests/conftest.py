@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import Group
 
-from strategy import roles
+from socialstrategy import roles
 from strategy.services import DEFAULT_STRATEGY_FILE, load_strategy, read_strategy_file
 
 from .factories import UserFactory

@@ -23,8 +23,8 @@ from rest_framework.settings import api_settings
 
 from strategy.models import Channel
 
-from .. import services
 from ..connectors.base import PayloadError
+from ..ingest import deliveries
 from ..models import Post
 from ..selectors import filter_posts
 from .permissions import ReadWriteModelPermissions
@@ -95,7 +95,7 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         body = request.body
         self.get_serializer(data=request.data).is_valid(raise_exception=True)
         try:
-            post, created = services.ingest_api_post(body=body, headers=request.headers)
+            post, created = deliveries.ingest_api_post(body=body, headers=request.headers)
         except PayloadError as exc:
             message = _("The post could not be stored: {reason}").format(reason=exc)
             raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}) from exc

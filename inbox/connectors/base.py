@@ -112,6 +112,10 @@ class SendError(Exception):
         self.response = response or {}
 
 
+class SendUnknown(SendError):
+    """The platform may have published it: the request went out and no answer came back in time."""
+
+
 @dataclass(frozen=True)
 class SendResult:
     """What the platform made of a reply or publication: its id there, and its whole answer."""
@@ -144,8 +148,13 @@ def post_json(platform: str, url: str, *, token: str, body: dict, params: dict |
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
         )
+    except requests.ConnectTimeout as exc:
+        raise SendError(_("%(platform)s could not be reached in time.") % {"platform": platform}) from exc
     except requests.Timeout as exc:
-        raise SendError(_("%(platform)s did not answer in time.") % {"platform": platform}) from exc
+        # The request was sent: the platform may have acted on it before the time ran out.
+        raise SendUnknown(
+            _("%(platform)s did not answer in time; the reply may have been published.") % {"platform": platform}
+        ) from exc
     except requests.RequestException as exc:
         raise SendError(
             _("Could not reach %(platform)s (%(reason)s).") % {"platform": platform, "reason": type(exc).__name__}

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from strategy.models import Channel
 
-from .. import imports
+from ..ingest import csv_import as imports
 from ..models import CsvImport
 
 ADD = "inbox.add_csvimport"

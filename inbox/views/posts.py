@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .. import services, workflow
+from socialstrategy.people import display_name
+from strategy.models import CATEGORY_CHOICES
+
 from ..connectors.base import SendError
 from ..forms import (
     AssignForm,
@@ -23,16 +25,17 @@ from ..forms import (
     ReplyForm,
     ReviewForm,
 )
-from ..models import CATEGORY_CHOICES, Post, ReplyApproval
-from ..saved_replies import suggestions_for
+from ..models import Post, ReplyApproval
 from ..selectors import author_history, thread_of
-from ..services import display_name
-from ..workflow import PostHeldByOther
+from ..triage import services
+from ..work import access, actions
+from ..work.access import PostHeldByOther
+from ..work.saved_replies import suggestions_for
 
 
 def _post_or_404(request: HttpRequest, post_id: int) -> Post:
     post = get_object_or_404(Post.objects.select_related("channel", "author", "team", "assignee", "theme"), pk=post_id)
-    if not workflow.can_view(request.user, post):
+    if not access.can_view(request.user, post):
         raise PermissionDenied
     return post
 
@@ -44,9 +47,9 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -> HttpResponse:
     """The post's page; `bound` holds a form that failed, to show with its errors."""
     user = request.user
-    can_work = workflow.is_communication_unit(user)
-    forward = workflow.active_forward_for(user, post)
-    can_answer = workflow.can_answer(user, post)
+    can_work = access.is_communication_unit(user)
+    forward = access.active_forward_for(user, post)
+    can_answer = access.can_answer(user, post)
     holder = post.assignee
     held_by_other = holder is not None and holder != user
     is_open = post.status in (Post.Status.NEW, Post.Status.OPEN)
@@ -99,7 +102,7 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         # Someone else holds it: say who, so that nobody answers twice.
         "held_by_other": held_by_other,
         "can_release": holder is not None and can_work,
-        "needs_approval": workflow.needs_approval(post),
+        "needs_approval": actions.needs_approval(post),
         "suggestions": suggestions,
         "category_names": dict(CATEGORY_CHOICES),
         "reply_form": bound.get("reply_form") or ReplyForm(initial=reply_initial),
@@ -148,7 +151,7 @@ def _tell_who_holds_it(request: HttpRequest, holder) -> None:
 def claim(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
     try:
-        workflow.claim_post(post=post, user=request.user)
+        actions.claim_post(post=post, user=request.user)
     except PostHeldByOther as held:
         _tell_who_holds_it(request, held.holder)
         return redirect("inbox:post-detail", post_id=post.pk)
@@ -158,20 +161,20 @@ def claim(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def release(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
-    workflow.release_post(post=post, user=request.user)
+    actions.release_post(post=post, user=request.user)
     return _done(request, post, _("The post is free for others to take."))
 
 
 @require_POST
 def assign(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
-    if not workflow.is_communication_unit(request.user):
+    if not access.is_communication_unit(request.user):
         raise PermissionDenied
     form = AssignForm(request.POST)
     if not form.is_valid():
         return _again(request, post, "assign_form", form)
     try:
-        workflow.assign_post(
+        actions.assign_post(
             post=post, user=request.user, to_user=form.cleaned_data["to_user"], to_team=form.cleaned_data["to_team"]
         )
     except ValidationError as exc:
@@ -182,14 +185,14 @@ def assign(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def forward(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
-    if not workflow.is_communication_unit(request.user):
+    if not access.is_communication_unit(request.user):
         raise PermissionDenied
     form = ForwardForm(request.POST)
     if not form.is_valid():
         return _again(request, post, "forward_form", form)
     data = form.cleaned_data
     try:
-        sent = workflow.forward_post(
+        sent = actions.forward_post(
             post=post,
             user=request.user,
             to_user=data["to_user"],
@@ -206,13 +209,13 @@ def forward(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def hand_back(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
-    if workflow.active_forward_for(request.user, post) is None:
+    if access.active_forward_for(request.user, post) is None:
         raise PermissionDenied
     form = HandBackForm(request.POST)
     if not form.is_valid():
         return _again(request, post, "hand_back_form", form)
     try:
-        workflow.hand_back(post=post, user=request.user, note=form.cleaned_data["note"])
+        actions.hand_back(post=post, user=request.user, note=form.cleaned_data["note"])
     except ValidationError as exc:
         return _again(request, post, "hand_back_form", form, exc)
     messages.success(request, _("The post is handed back. Thank you."))
@@ -223,13 +226,13 @@ def hand_back(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def reply(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
-    if not workflow.can_answer(request.user, post):
+    if not access.can_answer(request.user, post):
         raise PermissionDenied
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _again(request, post, "reply_form", form)
     try:
-        outcome = workflow.reply_to_post(post=post, user=request.user, text=form.cleaned_data["text"])
+        outcome = actions.reply_to_post(post=post, user=request.user, text=form.cleaned_data["text"])
     except PostHeldByOther as held:
         _tell_who_holds_it(request, held.holder)
         return redirect("inbox:post-detail", post_id=post.pk)
@@ -248,7 +251,7 @@ def approve(request: HttpRequest, post_id: int, approval_id: int) -> HttpRespons
     post = _post_or_404(request, post_id)
     approval = get_object_or_404(ReplyApproval, pk=approval_id, post=post)
     try:
-        workflow.approve_reply(approval=approval, user=request.user)
+        actions.approve_reply(approval=approval, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("inbox:post-detail", post_id=post.pk)
@@ -261,14 +264,14 @@ def approve(request: HttpRequest, post_id: int, approval_id: int) -> HttpRespons
 @require_POST
 def send_back(request: HttpRequest, post_id: int, approval_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
-    if not workflow.is_communication_unit(request.user):
+    if not access.is_communication_unit(request.user):
         raise PermissionDenied
     approval = get_object_or_404(ReplyApproval, pk=approval_id, post=post)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _again(request, post, "review_form", form)
     try:
-        workflow.send_back_reply(approval=approval, user=request.user, comment=form.cleaned_data["comment"])
+        actions.send_back_reply(approval=approval, user=request.user, comment=form.cleaned_data["comment"])
     except ValidationError as exc:
         form.add_error("comment", exc)
         return _again(request, post, "review_form", form)
@@ -278,13 +281,13 @@ def send_back(request: HttpRequest, post_id: int, approval_id: int) -> HttpRespo
 @require_POST
 def close(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
-    if not workflow.is_communication_unit(request.user):
+    if not access.is_communication_unit(request.user):
         raise PermissionDenied
     form = CloseForm(request.POST, post=post)
     if not form.is_valid():
         return _again(request, post, "close_form", form)
     try:
-        workflow.close_post(
+        actions.close_post(
             post=post, user=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
         )
     except ValidationError as exc:
@@ -295,26 +298,26 @@ def close(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def spam(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
-    workflow.mark_spam(post=post, user=request.user)
+    actions.mark_spam(post=post, user=request.user)
     return _done(request, post, _("Marked as spam and closed."))
 
 
 @require_POST
 def reopen(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
-    workflow.reopen_post(post=post, user=request.user)
+    actions.reopen_post(post=post, user=request.user)
     return _done(request, post, _("The post is open again."))
 
 
 @require_POST
 def note(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
-    if not workflow.can_answer(request.user, post):
+    if not access.can_answer(request.user, post):
         raise PermissionDenied
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _again(request, post, "note_form", form)
-    workflow.add_note(post=post, user=request.user, text=form.cleaned_data["text"])
+    actions.add_note(post=post, user=request.user, text=form.cleaned_data["text"])
     return _done(request, post, _("Your note is added."))
 
 
@@ -323,7 +326,7 @@ def triage(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
     if request.method != "POST":
         return redirect("inbox:post-detail", post_id=post.pk)
-    if not workflow.is_communication_unit(request.user):
+    if not access.is_communication_unit(request.user):
         raise PermissionDenied
     form = OverrideTriageForm(request.POST)
     if not form.is_valid():

@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from strategy.models import Channel, Team
+from strategy.models import CATEGORY_CHOICES, Channel, Team
 
-from ..models import CATEGORY_CHOICES, Post
+from ..models import Post
 from ..selectors import QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts, queues_for
 
 

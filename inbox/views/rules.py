@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, UpdateView
 
-from .. import rulebook, services
-from ..deadlines import due_at
+from strategy.models import CATEGORY_CHOICES, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
+
 from ..forms import (
     InboxSettingsForm,
     KnownClaimForm,
@@ -25,8 +25,10 @@ from ..forms import (
     ResponsibilityRuleForm,
     TryRulesForm,
 )
-from ..models import CATEGORY_CHOICES, InboxSettings, KnownClaim, Post, ReplyRule, ResponsePolicy, ResponsibilityRule
-from ..triage import PostInput
+from ..models import InboxSettings, Post
+from ..triage import rulebook, services
+from ..triage.deadlines import due_at
+from ..triage.engine import PostInput
 
 INDEX = reverse_lazy("inbox:rules")
 DELETE_URLS = {

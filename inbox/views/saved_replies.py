@@ -9,9 +9,11 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DeleteView, UpdateView
 
+from strategy.models import CATEGORY_CHOICES
+
 from ..forms import SavedReplyForm
-from ..models import CATEGORY_CHOICES, SavedReply
-from ..saved_replies import PLACEHOLDERS
+from ..models import SavedReply
+from ..work.saved_replies import PLACEHOLDERS
 
 INDEX = reverse_lazy("inbox:saved-replies")
 

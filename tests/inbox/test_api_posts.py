@@ -525,7 +525,7 @@ def test_only_json_is_accepted(ingrid, channel):
 
 def test_a_channel_deactivated_while_the_post_was_checked_is_400_and_the_delivery_kept(ingrid, channel, monkeypatch):
     # Validation saw the channel active; processing does not find it any more.
-    monkeypatch.setattr("inbox.services.find_channel", lambda source, account_id: None)
+    monkeypatch.setattr("inbox.ingest.events.find_channel", lambda source, account_id: None)
 
     response = send(token_client(ingrid), generic_post(channel))
 

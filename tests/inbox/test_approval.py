@@ -13,9 +13,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from inbox import selectors, workflow
-from inbox.models import Activity, Forward, InboxSettings, Notification, OutboxMessage, Post, ReplyApproval
-from strategy import roles
+from inbox import selectors
+from inbox.models import Activity, Forward, InboxSettings, OutboxMessage, Post, ReplyApproval
+from inbox.work import actions as workflow
+from socialstrategy import roles
+from socialstrategy.models import Notification
 from tests.factories import ChannelFactory, UserFactory
 
 REPLY = "Vi beklager at leveringen var sen. Vi ser på saken i dag."

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from inbox import workflow
 from inbox.models import Activity, Post
+from inbox.work import access
+from inbox.work import actions as workflow
 from tests.factories import ChannelFactory
 
 
@@ -98,7 +99,7 @@ def test_two_people_claiming_at_once_get_one_winner(django_user_model):
             barrier.wait()
             workflow.claim_post(post=Post.objects.get(pk=post.pk), user=django_user_model.objects.get(pk=person.pk))
             outcomes.append(("won", person.pk))
-        except workflow.PostHeldByOther as held:
+        except access.PostHeldByOther as held:
             outcomes.append(("lost", held.holder.pk))
         finally:
             connection.close()

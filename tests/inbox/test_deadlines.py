@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inbox.deadlines import DEFAULT_POLICY, Policy, add_service_hours, due_at, in_service_hours, is_public_holiday
+from inbox.triage.deadlines import (
+    DEFAULT_POLICY,
+    Policy,
+    add_service_hours,
+    due_at,
+    in_service_hours,
+    is_public_holiday,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 

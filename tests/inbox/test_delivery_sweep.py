@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from inbox import services
+from inbox.ingest import deliveries
 from inbox.models import Post, WebhookDelivery
 
 from .payloads import facebook_body, facebook_signature, fb_comment
@@ -20,7 +20,7 @@ URL = reverse("webhooks:facebook")
 
 def post_while_the_broker_is_down(client, django_capture_on_commit_callbacks, body: bytes):
     with (
-        mock.patch("inbox.tasks.process_delivery_task.delay", side_effect=ConnectionError("broker down")),
+        mock.patch("inbox.ingest.tasks.process_delivery_task.apply_async", side_effect=ConnectionError("broker down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         return client.post(
@@ -42,9 +42,9 @@ def test_the_sweep_processes_what_was_left_pending(
 ):
     post_while_the_broker_is_down(client, django_capture_on_commit_callbacks, facebook_body(fb_comment("1")))
 
-    assert services.requeue_stale_deliveries() == {"requeued": 0, "failed": 0}  # too young to be stale
+    assert deliveries.sweep_deliveries() == {"requeued": 0, "failed": 0}  # too young to be stale
     with time_machine.travel(timezone.now() + timedelta(minutes=3)):
-        assert services.requeue_stale_deliveries() == {"requeued": 1, "failed": 0}
+        assert deliveries.sweep_deliveries() == {"requeued": 1, "failed": 0}
 
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.PROCESSED
     assert Post.objects.count() == 1
@@ -54,10 +54,10 @@ def test_a_delivery_that_keeps_failing_ends_failed_with_its_error(facebook_page,
     settings.INBOX_DELIVERY_MAX_ATTEMPTS = 2
     delivery = WebhookDelivery.objects.create(source="facebook", body=facebook_body(fb_comment("1")))
 
-    with mock.patch("inbox.services.ingest_event", side_effect=RuntimeError("disk full")):
+    with mock.patch("inbox.events.ingest_event", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
-            services.process_delivery(delivery_id=delivery.pk)
-        services.process_delivery(delivery_id=delivery.pk)
+            deliveries.process_delivery(delivery_id=delivery.pk)
+        deliveries.process_delivery(delivery_id=delivery.pk)
 
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.FAILED
@@ -70,15 +70,15 @@ def test_the_sweep_gives_up_on_a_delivery_out_of_attempts(facebook_page, setting
     old = timezone.now() - timedelta(minutes=10)
     WebhookDelivery.objects.create(source="facebook", body=b"{}", attempts=3, received_at=old)
 
-    assert services.requeue_stale_deliveries() == {"requeued": 0, "failed": 1}
+    assert deliveries.sweep_deliveries() == {"requeued": 0, "failed": 1}
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.FAILED
 
 
 def test_a_processed_delivery_is_not_processed_twice(facebook_page, eager_tasks):
     delivery = WebhookDelivery.objects.create(source="facebook", body=facebook_body(fb_comment("1")))
-    services.process_delivery(delivery_id=delivery.pk)
+    deliveries.process_delivery(delivery_id=delivery.pk)
 
-    assert services.process_delivery(delivery_id=delivery.pk) is None
+    assert deliveries.process_delivery(delivery_id=delivery.pk) is None
     delivery.refresh_from_db()
     assert delivery.attempts == 1
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from inbox import imports
+from inbox.ingest import csv_import as imports
 from inbox.models import CsvImport, Post
 from tests.factories import ChannelFactory
 
@@ -284,7 +284,7 @@ def test_it_runs_the_import_and_shows_the_result(
 def test_it_starts_the_task_only_after_commit(as_ingrid, csv_import, django_capture_on_commit_callbacks):
     url = reverse("inbox:import-mapping", args=[csv_import.pk])
 
-    with mock.patch("inbox.tasks.import_csv_task.delay") as delay:
+    with mock.patch("inbox.ingest.tasks.import_csv_task.apply_async") as delay:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             as_ingrid.post(url, {"external_id": "Id", "text": "Tekst", "published_at": "Dato"})
         delay.assert_not_called()
@@ -301,7 +301,7 @@ def test_it_marks_the_import_failed_when_the_task_cannot_be_queued(
     url = reverse("inbox:import-mapping", args=[csv_import.pk])
 
     with (
-        mock.patch("inbox.tasks.import_csv_task.delay", side_effect=ConnectionError("broker down")),
+        mock.patch("inbox.ingest.tasks.import_csv_task.apply_async", side_effect=ConnectionError("broker down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = as_ingrid.post(url, {"external_id": "Id", "text": "Tekst", "published_at": "Dato"})

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 
-from inbox import imports
 from inbox.connectors.base import PayloadError
+from inbox.ingest import csv_import as imports
 from inbox.models import Author, CsvImport, Post
 from tests.factories import ChannelFactory
 

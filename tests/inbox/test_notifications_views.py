@@ -3,7 +3,8 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from inbox.models import Notification, Post
+from inbox.models import Post
+from socialstrategy.models import Notification
 from tests.factories import ChannelFactory
 
 URL = reverse("inbox:notifications")

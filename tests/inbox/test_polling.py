@@ -18,9 +18,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from inbox import polling
+from inbox.ingest import youtube as polling
+from inbox.ingest.tasks import poll_youtube_channel_task, poll_youtube_task
 from inbox.models import Post, WebhookDelivery, YouTubePollState
-from inbox.tasks import poll_youtube_channel_task, poll_youtube_task
 from strategy.models import Channel
 from tests.factories import ChannelFactory
 

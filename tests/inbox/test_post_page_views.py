@@ -12,21 +12,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from inbox import workflow
-from inbox.models import (
-    Activity,
-    Author,
-    Forward,
-    InboxSettings,
-    Note,
-    Notification,
-    NotificationPreference,
-    OutboxMessage,
-    Post,
-    ReplyApproval,
-    SavedReply,
-)
-from strategy import roles
+from inbox.models import Activity, Author, Forward, InboxSettings, Note, OutboxMessage, Post, ReplyApproval, SavedReply
+from inbox.work import actions as workflow
+from socialstrategy import roles
+from socialstrategy.models import Notification, NotificationPreference
 from tests.factories import ChannelFactory, UserFactory
 
 PUBLISHED = datetime(2026, 5, 13, 8, tzinfo=UTC)

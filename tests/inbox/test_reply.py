@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inbox import workflow
 from inbox.models import Activity, OutboxMessage, Post
+from inbox.work import actions as workflow
 from tests.factories import ChannelFactory, UserFactory
 
 

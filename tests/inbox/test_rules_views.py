@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from inbox.models import KnownClaim, Post, ReplyRule, ResponsePolicy, ResponsibilityRule
-from strategy.models import Channel, Team
+from inbox.models import Post
+from strategy.models import Channel, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, Team
 
 URL = reverse("inbox:rules")
 

@@ -13,10 +13,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from inbox import sending
 from inbox.connectors import base
 from inbox.connectors.base import SendError
 from inbox.models import Author, OutboxMessage, Post
+from inbox.work import outbox as sending
 from strategy.models import Channel
 from tests.factories import ChannelFactory
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from inbox.triage import KnownClaim, PostInput, Rule, Triage, load_lexicon, rules_from_data
+from inbox.triage.engine import KnownClaim, PostInput, Rule, Triage, load_lexicon, rules_from_data
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "strategy" / "data" / "reply_rules.yaml"
 
@@ -173,7 +173,7 @@ def test_a_short_keyword_does_not_end_compounds():
 
 
 def test_a_post_is_about_the_first_theme_it_names():
-    from inbox.triage import ThemeKeywords
+    from inbox.triage.engine import ThemeKeywords
 
     triage = Triage(
         [],

@@ -9,9 +9,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import translation
 
-from inbox import services
-from inbox.models import Notification, Post, ReplyRule, TriageDecision
-from strategy.models import Channel, Team, TeamMembership
+from inbox.ingest import events
+from inbox.models import Post, TriageDecision
+from inbox.triage.engine import services as triage_services
+from inbox.triage.engine import sweeps
+from socialstrategy.models import Notification
+from strategy.models import Channel, ReplyRule, Team, TeamMembership
 from tests.factories import UserFactory
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -57,7 +60,7 @@ def make_post(channel: Channel, text: str, *, published_at=WEDNESDAY_MORNING, ex
 def test_a_must_reply_post_gets_categories_a_deadline_a_team_and_its_reasons(facebook):
     post = make_post(facebook, "Hei! Når åpner dere butikken i Tromsø?")
 
-    decision = services.triage_post(post_id=post.pk)
+    decision = triage_services.triage_post(post_id=post.pk)
 
     post.refresh_from_db()
     assert post.categories == ["product_question"]
@@ -76,7 +79,7 @@ def test_a_must_reply_post_gets_categories_a_deadline_a_team_and_its_reasons(fac
 def test_a_post_that_needs_no_reply_has_no_deadline(facebook):
     post = make_post(facebook, "Elsker den nye jakka! 😍")
 
-    services.triage_post(post_id=post.pk)
+    triage_services.triage_post(post_id=post.pk)
 
     post.refresh_from_db()
     assert (post.must_reply, post.due_at, post.priority, post.team) == (False, None, "low", None)
@@ -85,8 +88,8 @@ def test_a_post_that_needs_no_reply_has_no_deadline(facebook):
 def test_triage_is_idempotent(facebook):
     post = make_post(facebook, "Appen krasjer når jeg logger inn")
 
-    first = services.triage_post(post_id=post.pk)
-    second = services.triage_post(post_id=post.pk)
+    first = triage_services.triage_post(post_id=post.pk)
+    second = triage_services.triage_post(post_id=post.pk)
 
     assert first == second
     assert TriageDecision.objects.count() == 1
@@ -95,7 +98,7 @@ def test_triage_is_idempotent(facebook):
 def test_an_urgent_post_gets_the_shorter_target(facebook):
     post = make_post(facebook, "My order never arrived and the app keeps crashing", published_at=WEDNESDAY_MORNING)
 
-    decision = services.triage_post(post_id=post.pk)
+    decision = triage_services.triage_post(post_id=post.pk)
 
     assert decision.priority == "urgent"
     assert decision.due_at == datetime(2026, 5, 13, 12, 0, tzinfo=OSLO)
@@ -110,7 +113,7 @@ def test_routing_picks_the_least_busy_member_on_duty(facebook, support_team):
     make_post(facebook, "old", external_id="old", assignee=support_team["busy"], must_reply=True, status="open")
     post = make_post(facebook, "Appen fungerer ikke")
 
-    services.triage_post(post_id=post.pk)
+    triage_services.triage_post(post_id=post.pk)
 
     post.refresh_from_db()
     assert post.team == support_team["team"]
@@ -126,7 +129,7 @@ def test_routing_to_an_employee_is_a_forward_from_the_system(facebook, support_t
     make_post(facebook, "old", external_id="old", assignee=support_team["busy"], must_reply=True, status="open")
     post = make_post(facebook, "Appen fungerer ikke")
 
-    services.triage_post(post_id=post.pk)
+    triage_services.triage_post(post_id=post.pk)
 
     post.refresh_from_db()
     forward = post.forwards.get()
@@ -139,7 +142,7 @@ def test_routing_to_an_employee_is_a_forward_from_the_system(facebook, support_t
 def test_triage_does_not_take_a_post_from_whoever_holds_it(facebook, support_team, ingrid):
     post = make_post(facebook, "Appen fungerer ikke", assignee=ingrid)
 
-    services.triage_post(post_id=post.pk)
+    triage_services.triage_post(post_id=post.pk)
 
     post.refresh_from_db()
     assert post.assignee == ingrid
@@ -147,12 +150,12 @@ def test_triage_does_not_take_a_post_from_whoever_holds_it(facebook, support_tea
 
 def test_an_override_is_a_new_decision_and_the_system_leaves_it(facebook, ingrid):
     post = make_post(facebook, "Elsker den nye jakka!")
-    services.triage_post(post_id=post.pk)
+    triage_services.triage_post(post_id=post.pk)
 
-    override = services.override_triage(
+    override = triage_services.override_triage(
         post=post, user=ingrid, categories=["product_question"], must_reply=True, priority="high", note="Spør om str."
     )
-    services.triage_post(post_id=post.pk)
+    triage_services.triage_post(post_id=post.pk)
 
     post.refresh_from_db()
     assert post.must_reply and post.priority == "high"
@@ -164,14 +167,14 @@ def test_an_override_is_a_new_decision_and_the_system_leaves_it(facebook, ingrid
 
 def test_retriage_applies_changed_rules_to_open_posts(facebook, django_capture_on_commit_callbacks, eager_tasks):
     post = make_post(facebook, "Kassen på nettsiden oppfører seg rart")
-    services.triage_post(post_id=post.pk)
+    triage_services.triage_post(post_id=post.pk)
     assert not Post.objects.get(pk=post.pk).must_reply
     rule = ReplyRule.objects.get(slug="technical-problem")
     rule.keywords_nb += "\noppfører seg rart"
     rule.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.retriage_open_posts()
+        count = triage_services.retriage_open_posts()
 
     assert count == 1
     post.refresh_from_db()
@@ -189,7 +192,7 @@ def test_an_ingested_post_is_triaged_after_commit(facebook, django_capture_on_co
         published_at=WEDNESDAY_MORNING,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.ingest_event(channel=facebook, event=event)
+        events.ingest_event(channel=facebook, event=event)
 
     assert Post.objects.get().categories == ["technical_problem"]
 
@@ -211,7 +214,7 @@ def test_a_repeated_complainer_is_urgent(facebook, earlier):
         )
     post = make_post(facebook, "Skuffet over leveringen", external_id="now", author=author)
 
-    decision = services.triage_post(post_id=post.pk)
+    decision = triage_services.triage_post(post_id=post.pk)
 
     assert decision.priority == ("urgent" if earlier else "high")
 
@@ -225,12 +228,12 @@ class TestTheDeadlineSweep:
         ingrid.save()
         TeamMembership.objects.create(team=comm, user=ingrid)
         post = make_post(facebook, "Appen fungerer ikke")
-        services.triage_post(post_id=post.pk)
+        triage_services.triage_post(post_id=post.pk)
         after = datetime(2026, 5, 13, 16, 1, tzinfo=OSLO)
 
         with django_capture_on_commit_callbacks(execute=True):
-            first = services.sweep_deadlines(now=after)
-            second = services.sweep_deadlines(now=after + timedelta(minutes=1))
+            first = sweeps.sweep_deadlines(now=after)
+            second = sweeps.sweep_deadlines(now=after + timedelta(minutes=1))
 
         assert first["breached"] == 1 and second["breached"] == 0
         post.refresh_from_db()
@@ -250,26 +253,26 @@ class TestTheDeadlineSweep:
 
     def test_a_post_answered_in_time_is_never_breached(self, facebook):
         post = make_post(facebook, "Appen fungerer ikke")
-        services.triage_post(post_id=post.pk)
+        triage_services.triage_post(post_id=post.pk)
         Post.objects.filter(pk=post.pk).update(first_response_at=WEDNESDAY_MORNING + timedelta(hours=1))
 
-        assert services.sweep_deadlines(now=datetime(2026, 5, 14, 9, 0, tzinfo=UTC)) == {"breached": 0, "warned": 0}
+        assert sweeps.sweep_deadlines(now=datetime(2026, 5, 14, 9, 0, tzinfo=UTC)) == {"breached": 0, "warned": 0}
 
     def test_it_warns_thirty_minutes_before_the_deadline(self, facebook, support_team):
         post = make_post(facebook, "Appen fungerer ikke")
-        services.triage_post(post_id=post.pk)
+        triage_services.triage_post(post_id=post.pk)
 
-        result = services.sweep_deadlines(now=datetime(2026, 5, 13, 15, 40, tzinfo=OSLO))
-        again = services.sweep_deadlines(now=datetime(2026, 5, 13, 15, 45, tzinfo=OSLO))
+        result = sweeps.sweep_deadlines(now=datetime(2026, 5, 13, 15, 40, tzinfo=OSLO))
+        again = sweeps.sweep_deadlines(now=datetime(2026, 5, 13, 15, 45, tzinfo=OSLO))
 
         assert (result["warned"], again["warned"]) == (1, 0)
         assert Notification.objects.filter(kind="due_soon", post=post, user=support_team["busy"]).count() == 1
 
     def test_the_sweep_task_runs_under_its_lock(self, facebook, eager_tasks):
-        from inbox.tasks import sweep_deadlines_task
+        from inbox.triage.tasks import sweep_deadlines_task
 
         post = make_post(facebook, "Appen fungerer ikke", published_at=datetime(2020, 1, 6, 9, 0, tzinfo=OSLO))
-        services.triage_post(post_id=post.pk)
+        triage_services.triage_post(post_id=post.pk)
 
         with time_machine.travel(datetime(2020, 1, 7, 9, 0, tzinfo=OSLO)):
             sweep_deadlines_task.delay()

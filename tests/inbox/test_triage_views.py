@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from inbox import services
 from inbox.models import Post
+from inbox.triage.engine import services as triage_services
 from strategy.models import Channel
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -22,7 +22,7 @@ def post(strategy):
         text="Har hørt at dere legger ned butikken i Bergen",
         published_at=datetime(2026, 5, 13, 10, tzinfo=OSLO),
     )
-    services.triage_post(post_id=post.pk)
+    triage_services.triage_post(post_id=post.pk)
     return post
 
 

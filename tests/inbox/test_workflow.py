@@ -13,18 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from inbox import selectors, workflow
-from inbox.models import (
-    Activity,
-    Forward,
-    Note,
-    Notification,
-    NotificationPreference,
-    OutboxMessage,
-    Post,
-    ReplyApproval,
-)
-from strategy import roles
+from inbox import selectors
+from inbox.models import Activity, Forward, Note, OutboxMessage, Post, ReplyApproval
+from inbox.work import access
+from inbox.work import actions as workflow
+from socialstrategy import roles
+from socialstrategy.models import Notification, NotificationPreference
 from tests.factories import ChannelFactory, TeamFactory, UserFactory
 
 PUBLISHED = datetime(2026, 5, 13, 8, tzinfo=UTC)
@@ -184,8 +178,8 @@ def test_a_forward_keeps_the_deadline_and_the_employee_views_and_answers_the_pos
     assert post.due_at == DUE
     assert post.assignee == ola
     assert (forward.sent_by, forward.to_user, forward.link) == (ingrid, ola, "https://intranett.example/frakt")
-    assert workflow.can_view(ola, post)
-    assert workflow.can_answer(ola, post)
+    assert access.can_view(ola, post)
+    assert access.can_answer(ola, post)
     assert list(selectors.queue_posts("forwarded", ola)) == [post]
     assert Activity.objects.filter(post=post, kind="forwarded", actor=ingrid).exists()
 
@@ -199,9 +193,9 @@ def test_a_forward_keeps_the_deadline_and_the_employee_views_and_answers_the_pos
     assert forward.outcome == Forward.Outcome.ANSWERED
     assert forward.ended_at is not None
     assert Activity.objects.filter(post=post, kind="replied", actor=ola).exists()
-    assert not workflow.can_answer(ola, post)
+    assert not access.can_answer(ola, post)
     assert list(selectors.queue_posts("forwarded", ola)) == []
-    assert workflow.can_view(ola, post)  # what they answered stays readable
+    assert access.can_view(ola, post)  # what they answered stays readable
 
 
 def test_the_forward_is_logged_with_the_recipients_name_and_the_note(post, ingrid, ola):
@@ -222,8 +216,8 @@ def test_an_employee_cannot_view_a_post_never_forwarded_to_them(client, post, in
 
     response = client.get(reverse("inbox:post-detail", args=[post.pk]))
 
-    assert not workflow.can_view(ola, post)
-    assert not workflow.can_answer(ola, post)
+    assert not access.can_view(ola, post)
+    assert not access.can_answer(ola, post)
     assert response.status_code == 403
     assert client.get(reverse("inbox:post-detail", args=[other.pk])).status_code == 200
 
@@ -241,7 +235,7 @@ def test_handing_back_returns_the_post_to_its_sender_who_is_told(post, ingrid, o
     notification = Notification.objects.get(kind=Notification.Kind.HANDED_BACK)
     assert (notification.user, notification.post, notification.text) == (ingrid, post, "Lageret vet mer om dette.")
     assert Activity.objects.filter(post=post, kind="handed_back", actor=ola).exists()
-    assert not workflow.can_answer(ola, post)
+    assert not access.can_answer(ola, post)
     with pytest.raises(PermissionDenied):
         workflow.reply_to_post(post=post, user=ola, text="Likevel et svar")
     assert not OutboxMessage.objects.exists()
@@ -259,7 +253,7 @@ def test_handing_back_a_post_triage_routed_tells_the_whole_communication_unit(po
     assert post.assignee is None
     assert forward.outcome == Forward.Outcome.HANDED_BACK
     assert notified(Notification.Kind.HANDED_BACK, post) == {"ingrid", "kari"}
-    assert not workflow.can_answer(ola, post)
+    assert not access.can_answer(ola, post)
 
 
 def test_forwarding_to_a_team_tells_each_member(post, ingrid, ola, per):
@@ -271,7 +265,7 @@ def test_forwarding_to_a_team_tells_each_member(post, ingrid, ola, per):
     post.refresh_from_db()
     assert post.assignee is None
     assert notified(Notification.Kind.FORWARDED, post) == {"ola", "per"}
-    assert workflow.can_answer(ola, post) and workflow.can_answer(per, post)
+    assert access.can_answer(ola, post) and access.can_answer(per, post)
     assert list(selectors.queue_posts("forwarded", per)) == [post]
 
 
@@ -304,7 +298,7 @@ def test_closing_with_a_reason_takes_the_post_out_of_must_reply_today(post, ingr
     assert post.closed_at is not None
     assert post not in selectors.queue_posts("today", ingrid, now=MORNING)
     assert forward.outcome == Forward.Outcome.WITHDRAWN
-    assert not workflow.can_answer(ola, post)
+    assert not access.can_answer(ola, post)
     closed = Activity.objects.get(post=post, kind="closed")
     assert (closed.actor, closed.detail) == (ingrid, "besvart et annet sted · Svart på telefon")
 

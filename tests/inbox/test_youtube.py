@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from inbox import services
 from inbox.connectors import youtube
 from inbox.connectors.base import AuthorData, PayloadError
+from inbox.ingest import deliveries
 from inbox.models import Author, Post, WebhookDelivery
 from strategy.models import Channel
 from tests.factories import ChannelFactory
@@ -130,7 +130,7 @@ def youtube_channel(db) -> Channel:
 
 def ingest(body: bytes) -> WebhookDelivery:
     delivery = WebhookDelivery.objects.create(source="youtube", body=body)
-    return services.process_delivery(delivery_id=delivery.pk)
+    return deliveries.process_delivery(delivery_id=delivery.pk)
 
 
 # The parser.

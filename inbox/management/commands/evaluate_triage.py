@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inbox.evaluation import LabelledFileError, evaluate, format_report, read_labelled
-from inbox.rulebook import compiled_triage
+from inbox.triage.evaluation import LabelledFileError, evaluate, format_report, read_labelled
+from inbox.triage.rulebook import compiled_triage
 
 
 class Command(BaseCommand):

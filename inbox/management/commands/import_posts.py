@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inbox import imports
+from inbox.ingest import csv_import as imports
 from inbox.models import CsvImport
 from strategy.models import Channel
 

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from strategy import roles
+from socialstrategy import roles
 from strategy.models import Team, TeamMembership
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the demo password, printed by make demo; refused outside DEBUG

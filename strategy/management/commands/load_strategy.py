@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from strategy.rules import load_rules
 from strategy.services import DEFAULT_STRATEGY_FILE, StrategyFileError, load_strategy, read_strategy_file
 
 
@@ -27,10 +28,8 @@ class Command(BaseCommand):
             raise CommandError(f"The strategy was not loaded: {exc}") from exc
         for line in report.lines():
             self.stdout.write(f"  {line}")
-        # The inbox's reply rules express section 9 of the same strategy.
-        from inbox.rulebook import load_rulebook
-
-        rules = load_rulebook()
+        # The reply rules, claims, policies and matrix: sections 8 and 9 of the same strategy.
+        rules = load_rules()
         self.stdout.write(
             f"  Reply rules, claims, policies, matrix, saved replies: {rules.created} created, "
             f"{rules.updated} updated, {rules.unchanged} unchanged"

@@ -1,0 +1,21 @@
+"""The inbox's models, by stage: posts (and what brought them), triage, and the work on a post."""
+
+from .posts import Author, CsvImport, Post, WebhookDelivery, YouTubePollState
+from .triage import TriageDecision
+from .work import Activity, Forward, InboxSettings, Note, OutboxMessage, ReplyApproval, SavedReply
+
+__all__ = [
+    "Activity",
+    "Author",
+    "CsvImport",
+    "Forward",
+    "InboxSettings",
+    "Note",
+    "OutboxMessage",
+    "Post",
+    "ReplyApproval",
+    "SavedReply",
+    "TriageDecision",
+    "WebhookDelivery",
+    "YouTubePollState",
+]

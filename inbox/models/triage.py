@@ -1,0 +1,57 @@
+"""What triage decided about a post, and why."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from strategy.models import KnownClaim, Priority, ReplyRule, Team
+
+from .posts import Post
+
+
+class TriageDecision(models.Model):
+    """What triage (or a person overriding it) decided about a post, and why; the post keeps them all."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("post"))
+    created_at = models.DateTimeField(_("decided"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+        help_text=_("Empty when the system decided."),
+    )
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    must_reply = models.BooleanField(_("must reply"))
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
+    sentiment = models.FloatField(_("tone"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    deadline_rule = models.CharField(_("deadline rule"), max_length=20, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    theme = models.ForeignKey(
+        "strategy.Theme", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("theme")
+    )
+    rules = models.ManyToManyField(ReplyRule, blank=True, related_name="decisions", verbose_name=_("matched rules"))
+    guidelines = models.ManyToManyField(
+        "strategy.Guideline", blank=True, related_name="decisions", verbose_name=_("guideline sections")
+    )
+    claims = models.ManyToManyField(KnownClaim, blank=True, related_name="decisions", verbose_name=_("known claims"))
+    # [{"rule": ..., "category": ..., "words": [...]}]: which rule matched which words.
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        verbose_name = _("triage decision")
+        verbose_name_plural = _("triage decisions")
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {', '.join(self.categories) or '-'} ({self.priority})"

@@ -1,0 +1,25 @@
+"""Telling people about a post: socialstrategy's notifications, with what a post says of itself."""
+
+from django.urls import reverse
+
+from socialstrategy.models import Notification
+from socialstrategy.notifications import excerpt, notify
+
+from .models import Post
+
+Kind = Notification.Kind
+
+
+def notify_about(post: Post, *, users, kind: str, text: str = "") -> int:
+    """Notify these users about the post (in the caller's transaction; emails after commit)."""
+    external = post.url if post.url.startswith(("https://", "http://")) else ""
+    return notify(
+        users=users,
+        kind=kind,
+        target=post,
+        subject=excerpt(post.text),
+        where=post.channel.name,
+        link=reverse("inbox:post-detail", args=[post.pk]),
+        external_link=external,
+        text=text,
+    )

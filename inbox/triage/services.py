@@ -1,0 +1,219 @@
+"""
+Triage as a service: sort a stored post by the strategy's rules (categories,
+must-reply, priority, deadline, team and person), record why, and let a person
+override it. The decisions themselves are the pure `engine` and `deadlines`.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from socialstrategy.people import display_name
+from socialstrategy.queueing import enqueue_on_commit
+from strategy.models import Guideline, Theme
+
+from ..models import Activity, Forward, Post, TriageDecision
+from ..notices import Kind, notify_about
+from . import routing, rulebook, tasks
+from .deadlines import due_at as deadline_for
+from .engine import PostInput
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_triage(post: Post) -> None:
+    """Triage an incoming post once the transaction that stored it commits."""
+    if post.is_ours or post.deleted_at is not None:
+        return
+    # The post is stored: if the message is lost, the untriaged sweep sends it again.
+    enqueue_on_commit(tasks.triage_post_task, post.pk)
+
+
+def triage_post(*, post_id: int) -> TriageDecision | None:
+    """
+    Sort a post by the enabled rules: categories, must-reply, priority, deadline,
+    team and person, with the rules and guideline sections that required it.
+
+    Idempotent: when the outcome is what the latest system decision said, nothing is
+    written. A decision a person made (an override) is never replaced by the system.
+    Returns the decision in force, or None for posts that are not triaged (ours, deleted).
+    """
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("channel").filter(pk=post_id).first()
+        if post is None or post.is_ours or post.deleted_at is not None:
+            return None
+        latest = post.decisions.order_by("-created_at", "-pk").first()
+        if latest is not None and latest.decided_by_id is not None:
+            return latest
+        decision = rulebook.compiled_triage().decide(
+            PostInput(
+                post.text,
+                language=post.language,
+                kind=post.kind,
+                earlier_complaints=_earlier_complaints(post),
+            )
+        )
+        deadline = (
+            deadline_for(post.published_at, rulebook.policy_for(post.channel, decision.priority))
+            if decision.must_reply
+            else None
+        )
+        theme = Theme.objects.filter(slug=decision.theme).first() if decision.theme else None
+        team = (
+            routing.responsible_team(
+                categories=decision.categories, channel=post.channel, theme=theme, rule_team=decision.team
+            )
+            if decision.categories
+            else None
+        )
+        outcome = {
+            "categories": list(decision.categories),
+            "must_reply": decision.must_reply,
+            "priority": decision.priority,
+            "sentiment": round(decision.sentiment, 4),
+            "language": decision.language,
+            "due_at": deadline.due_at if deadline else None,
+            "deadline_rule": deadline.rule if deadline else "",
+            "team_id": team.pk if team else None,
+            "theme_id": theme.pk if theme else None,
+            "reasons": [
+                {
+                    "rule": m.rule,
+                    "rule_id": m.rule_id,
+                    "claim_id": m.claim_id,
+                    "category": m.category,
+                    "words": list(m.words),
+                    "guideline": m.guideline,
+                }
+                for m in decision.matches
+            ],
+        }
+        if latest is not None and all(getattr(latest, name) == value for name, value in outcome.items()):
+            return latest
+        # Route to a person only when nobody holds the post yet.
+        picked = routing.pick_member(team) if post.assignee_id is None and team and decision.must_reply else None
+        record = TriageDecision.objects.create(post=post, assignee=picked or post.assignee, **outcome)
+        _link_decision(
+            record,
+            rule_ids=[m.rule_id for m in decision.matches if m.rule_id],
+            claim_ids=[m.claim_id for m in decision.matches if m.claim_id],
+            guideline_ids=_guideline_ids([m.guideline for m in decision.matches]),
+        )
+        _apply_decision(post, record)
+        Activity.objects.create(post=post, kind=Activity.Kind.TRIAGED, detail=", ".join(record.categories))
+        kind = Kind.ASSIGNED
+        if picked is not None and not picked.has_perm("inbox.change_post"):
+            # Routed to an employee (say, customer service): a forward from the system, so
+            # that it is theirs to answer or hand back, like any post forwarded to them.
+            if not post.forwards.filter(ended_at__isnull=True).exists():
+                Forward.objects.create(post=post, sent_by=None, to_user=picked, to_team=team, note="")
+                Activity.objects.create(post=post, kind=Activity.Kind.FORWARDED, detail=display_name(picked))
+            kind = Kind.FORWARDED
+        if picked is not None:
+            # In the decision's transaction: the assignment and telling about it commit together.
+            notify_about(post, users=[picked], kind=kind)
+    return record
+
+
+def override_triage(
+    *, post: Post, user, categories: list[str], must_reply: bool, priority: str, note: str = ""
+) -> TriageDecision:
+    """A person's decision about a post: a new decision with its author; the history stays."""
+    deadline = deadline_for(post.published_at, rulebook.policy_for(post.channel, priority)) if must_reply else None
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        latest = post.decisions.order_by("-created_at", "-pk").first()
+        record = TriageDecision.objects.create(
+            post=post,
+            decided_by=user,
+            categories=list(categories),
+            must_reply=must_reply,
+            priority=priority,
+            sentiment=latest.sentiment if latest else None,
+            language=post.language or (latest.language if latest else ""),
+            due_at=deadline.due_at if deadline else None,
+            deadline_rule=deadline.rule if deadline else "",
+            team=post.team,
+            assignee=post.assignee,
+            note=note,
+        )
+        _apply_decision(post, record)
+        Activity.objects.create(post=post, actor=user, kind=Activity.Kind.OVERRIDDEN, detail=note)
+    return record
+
+
+def _apply_decision(post: Post, record: TriageDecision) -> None:
+    post.categories = record.categories
+    post.must_reply = record.must_reply
+    post.priority = record.priority
+    post.due_at = record.due_at
+    if record.team_id is not None or post.team_id is None:
+        post.team_id = record.team_id
+    if record.assignee_id is not None:
+        post.assignee_id = record.assignee_id
+    if not post.language:
+        post.language = record.language
+    if record.decided_by_id is None:
+        post.theme_id = record.theme_id
+    if post.status == Post.Status.NEW:
+        post.status = Post.Status.OPEN
+    # A deadline moved later (an override) may no longer be breached.
+    if post.breached_at and (post.due_at is None or post.due_at > timezone.now()):
+        post.breached_at = None
+    post.triaged_at = timezone.now()
+    post.save(
+        update_fields=[
+            "categories",
+            "must_reply",
+            "priority",
+            "due_at",
+            "team",
+            "assignee",
+            "language",
+            "status",
+            "breached_at",
+            "theme",
+            "triaged_at",
+        ]
+    )
+
+
+def _link_decision(record: TriageDecision, *, rule_ids, claim_ids, guideline_ids) -> None:
+    """The many-to-many links of a new decision, one insert each (a new row has none to compare with)."""
+    for relation, ids, column in (
+        (TriageDecision.rules, rule_ids, "replyrule_id"),
+        (TriageDecision.claims, claim_ids, "knownclaim_id"),
+        (TriageDecision.guidelines, guideline_ids, "guideline_id"),
+    ):
+        through = relation.through
+        unique = list(dict.fromkeys(ids))
+        if unique:
+            through.objects.bulk_create([through(triagedecision_id=record.pk, **{column: pk}) for pk in unique])
+
+
+def _earlier_complaints(post: Post) -> int:
+    if post.author_id is None:
+        return 0
+    earlier = (
+        Post.objects.filter(author_id=post.author_id, published_at__lt=post.published_at, must_reply=True)
+        .order_by("-published_at")
+        .values_list("categories", flat=True)[:50]
+    )
+    return sum(1 for categories in earlier if "dissatisfied_customer" in (categories or []))
+
+
+def _guideline_ids(slugs: list[str]) -> list[int]:
+    slugs = [slug for slug in set(slugs) if slug]
+    return list(Guideline.objects.filter(slug__in=slugs).values_list("pk", flat=True)) if slugs else []
+
+
+def retriage_open_posts() -> int:
+    """After the rules changed: triage again every open post whose latest decision is the system's."""
+    open_posts = Post.objects.filter(
+        is_ours=False, deleted_at__isnull=True, status__in=[Post.Status.NEW, Post.Status.OPEN]
+    ).exclude(decisions__decided_by__isnull=False)
+    ids = list(open_posts.values_list("pk", flat=True))
+    for post_id in ids:
+        enqueue_on_commit(tasks.retriage_post_task, post_id)
+    return len(ids)

@@ -1,0 +1,51 @@
+"""
+The triage stage's tasks: thin, they take ids and call a service, imported inside the
+task. Each has an explicit name (see inbox/ingest/tasks.py).
+"""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+
+@shared_task(
+    name="inbox.tasks.triage_post_task", autoretry_for=(DatabaseError,), retry_backoff=2, retry_backoff_max=60, max_retries=5
+)
+def triage_post_task(post_id: int) -> None:
+    """Sort a stored post by the rules; idempotent."""
+    from .services import triage_post
+
+    triage_post(post_id=post_id)
+
+
+@shared_task(
+    name="inbox.triage.retriage_post", autoretry_for=(DatabaseError,), retry_backoff=2, retry_backoff_max=60, max_retries=5
+)
+def retriage_post_task(post_id: int) -> None:
+    """Triage an open post again after the rules changed: the same work, on the bulk queue."""
+    from .services import triage_post
+
+    triage_post(post_id=post_id)
+
+
+@shared_task(name="inbox.tasks.sweep_deadlines_task")
+def sweep_deadlines_task() -> None:
+    """Every minute (beat): breaches and warnings. One sweep at a time (a database lock)."""
+    from socialstrategy.locks import sweep_lock
+
+    from .sweeps import sweep_deadlines
+
+    with sweep_lock("inbox.sweep_deadlines") as acquired:
+        if acquired:
+            sweep_deadlines()
+
+
+@shared_task(name="inbox.triage.sweep_untriaged")
+def sweep_untriaged_task() -> None:
+    """Every minute (beat): posts whose triage task was lost go to triage again."""
+    from socialstrategy.locks import sweep_lock
+
+    from .sweeps import sweep_untriaged
+
+    with sweep_lock("inbox.sweep_untriaged") as acquired:
+        if acquired:
+            sweep_untriaged()

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class SocialstrategyConfig(AppConfig):
+    """What every app shares: people and their preferences, notifications, roles."""
+
+    name = "socialstrategy"
+    verbose_name = _("socialstrategy")
+
+    def ready(self) -> None:
+        from . import roles
+
+        # Roles are code: after every migrate the groups hold exactly the permissions
+        # of roles.ROLES (a new model's permissions exist by then).
+        post_migrate.connect(roles.apply_roles_after_migrate, dispatch_uid="socialstrategy.apply_roles")
