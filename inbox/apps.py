@@ -20,7 +20,11 @@ class InboxConfig(AppConfig):
         register(
             NavItem("inbox:queue-default", _("Inbox"), "inbox.view_post", count=queue_size("today"), order=10),
             NavItem(
-                "inbox:forwarded", _("Forwarded to me"), "inbox.answer_forwarded", count=queue_size("forwarded"), order=20
+                "inbox:forwarded",
+                _("Forwarded to me"),
+                "inbox.answer_forwarded",
+                count=queue_size("forwarded"),
+                order=20,
             ),
             NavItem("inbox:saved-replies", _("Saved replies"), "inbox.change_savedreply", order=50),
             NavItem("inbox:rules", _("Rules"), "strategy.view_replyrule", order=60),

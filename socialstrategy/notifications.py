@@ -66,7 +66,6 @@ def notify(
     return created
 
 
-
 def describe(notification: Notification) -> str:
     """One line saying what happened, in the active language, and the note that came with it."""
     lines = {

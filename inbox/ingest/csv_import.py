@@ -602,10 +602,10 @@ def start_import(*, import_id: int, mapping: dict[str, str]) -> bool:
     def refused() -> None:
         # Nothing sweeps queued imports: say so on the import, where it can be started again.
         CsvImport.objects.filter(pk=import_id, status=CsvImport.Status.QUEUED).update(
-                status=CsvImport.Status.FAILED,
-                error=_("The import could not be sent to the task queue. Try again in a while."),
-                finished_at=timezone.now(),
-            )
+            status=CsvImport.Status.FAILED,
+            error=_("The import could not be sent to the task queue. Try again in a while."),
+            finished_at=timezone.now(),
+        )
 
     enqueue_on_commit(tasks.import_csv_task, import_id, on_failure=refused)
     return True

@@ -166,7 +166,13 @@ def process_delivery(*, delivery_id: int) -> WebhookDelivery | None:
 
 
 def _finish(
-    delivery: WebhookDelivery, lease_until: datetime, status: str, *, error: str = "", created: int = 0, updated: int = 0
+    delivery: WebhookDelivery,
+    lease_until: datetime,
+    status: str,
+    *,
+    error: str = "",
+    created: int = 0,
+    updated: int = 0,
 ) -> WebhookDelivery:
     """Record the outcome, if our claim still holds (a claim that expired was taken over)."""
     delivery.status = status

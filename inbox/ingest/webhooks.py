@@ -82,5 +82,3 @@ def x_webhook(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         deliveries.record_delivery(source=WebhookDelivery.Source.X, body=body, headers=request.headers)
     return HttpResponse(status=200)
-
-

@@ -57,7 +57,9 @@ class WebhookDelivery(models.Model):
             # The sweep looks for deliveries left pending (broker down, message lost) or
             # held by a claim that expired; only those rows are in the index.
             models.Index(
-                fields=["received_at"], condition=Q(status__in=["pending", "processing"]), name="delivery_unfinished_idx"
+                fields=["received_at"],
+                condition=Q(status__in=["pending", "processing"]),
+                name="delivery_unfinished_idx",
             ),
             models.Index(fields=["source", "status", "-received_at"], name="delivery_source_status_idx"),
         ]

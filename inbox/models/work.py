@@ -66,7 +66,9 @@ class OutboxMessage(models.Model):
         ]
         indexes = [
             # The outbox sweep reads the messages left sending or not confirmed.
-            models.Index(fields=["created_at"], condition=Q(status__in=["pending", "unknown"]), name="outbox_unsettled_idx")
+            models.Index(
+                fields=["created_at"], condition=Q(status__in=["pending", "unknown"]), name="outbox_unsettled_idx"
+            )
         ]
 
     def __str__(self) -> str:

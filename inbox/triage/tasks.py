@@ -8,7 +8,11 @@ from django.db import DatabaseError
 
 
 @shared_task(
-    name="inbox.tasks.triage_post_task", autoretry_for=(DatabaseError,), retry_backoff=2, retry_backoff_max=60, max_retries=5
+    name="inbox.tasks.triage_post_task",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
 )
 def triage_post_task(post_id: int) -> None:
     """Sort a stored post by the rules; idempotent."""
@@ -18,7 +22,11 @@ def triage_post_task(post_id: int) -> None:
 
 
 @shared_task(
-    name="inbox.triage.retriage_post", autoretry_for=(DatabaseError,), retry_backoff=2, retry_backoff_max=60, max_retries=5
+    name="inbox.triage.retriage_post",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
 )
 def retriage_post_task(post_id: int) -> None:
     """Triage an open post again after the rules changed: the same work, on the bulk queue."""

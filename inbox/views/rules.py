@@ -39,7 +39,7 @@ DELETE_URLS = {
 }
 
 
-@permission_required("inbox.view_replyrule", raise_exception=True)
+@permission_required("strategy.view_replyrule", raise_exception=True)
 def rules_index(request: HttpRequest) -> HttpResponse:
     rules = ReplyRule.objects.select_related("team", "guideline").order_by("order", "pk")
     categories = dict(CATEGORY_CHOICES)
@@ -60,7 +60,7 @@ def rules_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required("inbox.view_replyrule", raise_exception=True)
+@permission_required("strategy.view_replyrule", raise_exception=True)
 @require_POST
 def try_rules(request: HttpRequest) -> HttpResponse:
     """Decide about a text with the enabled rules, without saving anything (an htmx fragment)."""
@@ -88,7 +88,7 @@ def try_rules(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@permission_required("inbox.change_replyrule", raise_exception=True)
+@permission_required("strategy.change_replyrule", raise_exception=True)
 @require_POST
 def retriage(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
@@ -134,7 +134,7 @@ class _RulebookEdit(PermissionRequiredMixin, SuccessMessageMixin):
 
 
 class ReplyRuleCreate(_RulebookEdit, CreateView):
-    model, form_class, permission_required = ReplyRule, ReplyRuleForm, "inbox.add_replyrule"
+    model, form_class, permission_required = ReplyRule, ReplyRuleForm, "strategy.add_replyrule"
 
     def form_valid(self, form):
         form.instance.slug = _unique_slug(ReplyRule, form.cleaned_data["name_en"] or form.cleaned_data["name_nb"])
@@ -142,54 +142,58 @@ class ReplyRuleCreate(_RulebookEdit, CreateView):
 
 
 class ReplyRuleUpdate(_RulebookEdit, UpdateView):
-    model, form_class, permission_required = ReplyRule, ReplyRuleForm, "inbox.change_replyrule"
+    model, form_class, permission_required = ReplyRule, ReplyRuleForm, "strategy.change_replyrule"
 
 
 class ReplyRuleDelete(_RulebookEdit, DeleteView):
-    model, permission_required = ReplyRule, "inbox.delete_replyrule"
+    model, permission_required = ReplyRule, "strategy.delete_replyrule"
     template_name = "inbox/rules/confirm_delete.html"
     success_message = _("The rule was deleted.")
 
 
 class KnownClaimCreate(_RulebookEdit, CreateView):
-    model, form_class, permission_required = KnownClaim, KnownClaimForm, "inbox.add_knownclaim"
+    model, form_class, permission_required = KnownClaim, KnownClaimForm, "strategy.add_knownclaim"
 
 
 class KnownClaimUpdate(_RulebookEdit, UpdateView):
-    model, form_class, permission_required = KnownClaim, KnownClaimForm, "inbox.change_knownclaim"
+    model, form_class, permission_required = KnownClaim, KnownClaimForm, "strategy.change_knownclaim"
 
 
 class KnownClaimDelete(_RulebookEdit, DeleteView):
-    model, permission_required = KnownClaim, "inbox.delete_knownclaim"
+    model, permission_required = KnownClaim, "strategy.delete_knownclaim"
     template_name = "inbox/rules/confirm_delete.html"
     success_message = _("The claim was deleted.")
 
 
 class ResponsePolicyCreate(_RulebookEdit, CreateView):
-    model, form_class, permission_required = ResponsePolicy, ResponsePolicyForm, "inbox.add_responsepolicy"
+    model, form_class, permission_required = ResponsePolicy, ResponsePolicyForm, "strategy.add_responsepolicy"
 
 
 class ResponsePolicyUpdate(_RulebookEdit, UpdateView):
-    model, form_class, permission_required = ResponsePolicy, ResponsePolicyForm, "inbox.change_responsepolicy"
+    model, form_class, permission_required = ResponsePolicy, ResponsePolicyForm, "strategy.change_responsepolicy"
 
 
 class ResponsePolicyDelete(_RulebookEdit, DeleteView):
-    model, permission_required = ResponsePolicy, "inbox.delete_responsepolicy"
+    model, permission_required = ResponsePolicy, "strategy.delete_responsepolicy"
     template_name = "inbox/rules/confirm_delete.html"
     success_message = _("The policy was deleted.")
 
 
 class ResponsibilityCreate(_RulebookEdit, CreateView):
-    model, form_class, permission_required = ResponsibilityRule, ResponsibilityRuleForm, "inbox.add_responsibilityrule"
+    model, form_class, permission_required = (
+        ResponsibilityRule,
+        ResponsibilityRuleForm,
+        "strategy.add_responsibilityrule",
+    )
 
 
 class ResponsibilityUpdate(_RulebookEdit, UpdateView):
     model, form_class = ResponsibilityRule, ResponsibilityRuleForm
-    permission_required = "inbox.change_responsibilityrule"
+    permission_required = "strategy.change_responsibilityrule"
 
 
 class ResponsibilityDelete(_RulebookEdit, DeleteView):
-    model, permission_required = ResponsibilityRule, "inbox.delete_responsibilityrule"
+    model, permission_required = ResponsibilityRule, "strategy.delete_responsibilityrule"
     template_name = "inbox/rules/confirm_delete.html"
     success_message = _("The line was deleted.")
 

@@ -59,7 +59,9 @@ def reply_key(post: Post, after: int) -> str:
 def last_reply_id(post: Post) -> int:
     """The id of the post's latest reply that went out or may have: what a writer sees before answering."""
     return (
-        OutboxMessage.objects.filter(in_reply_to=post, action=OutboxMessage.Action.REPLY, status__in=OutboxMessage.HOLDS_KEY)
+        OutboxMessage.objects.filter(
+            in_reply_to=post, action=OutboxMessage.Action.REPLY, status__in=OutboxMessage.HOLDS_KEY
+        )
         .order_by("-pk")
         .values_list("pk", flat=True)
         .first()
@@ -171,7 +173,9 @@ def _send(
         # The claim was refused, or something broke before the call: nothing went out.
         _settle(message, Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
-    _settle(message, Status.SENT, external_id=result.external_id[:128], response=result.response, sent_at=timezone.now())
+    _settle(
+        message, Status.SENT, external_id=result.external_id[:128], response=result.response, sent_at=timezone.now()
+    )
     return message
 
 

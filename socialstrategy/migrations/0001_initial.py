@@ -7,50 +7,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email_kinds', models.JSONField(blank=True, default=list, verbose_name='by email')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preference', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email_kinds", models.JSONField(blank=True, default=list, verbose_name="by email")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preference",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification preference',
-                'verbose_name_plural': 'notification preferences',
+                "verbose_name": "notification preference",
+                "verbose_name_plural": "notification preferences",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('breach', 'deadline breached'), ('due_soon', 'deadline in 30 minutes'), ('assigned', 'assigned to you'), ('forwarded', 'forwarded to you'), ('handed_back', 'handed back to you'), ('approval', 'approval asked of you'), ('sent_back', 'your reply was sent back'), ('unconfirmed', 'a reply could not be confirmed')], max_length=20, verbose_name='kind')),
-                ('target_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='about id')),
-                ('subject', models.CharField(blank=True, max_length=300, verbose_name='about')),
-                ('where', models.CharField(blank=True, max_length=200, verbose_name='where')),
-                ('link', models.CharField(blank=True, max_length=500, verbose_name='link in the product')),
-                ('external_link', models.URLField(blank=True, max_length=1000, verbose_name='link on the platform')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read')),
-                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='emailed')),
-                ('target_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype', verbose_name='about a')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("breach", "deadline breached"),
+                            ("due_soon", "deadline in 30 minutes"),
+                            ("assigned", "assigned to you"),
+                            ("forwarded", "forwarded to you"),
+                            ("handed_back", "handed back to you"),
+                            ("approval", "approval asked of you"),
+                            ("sent_back", "your reply was sent back"),
+                            ("unconfirmed", "a reply could not be confirmed"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("target_id", models.PositiveBigIntegerField(blank=True, null=True, verbose_name="about id")),
+                ("subject", models.CharField(blank=True, max_length=300, verbose_name="about")),
+                ("where", models.CharField(blank=True, max_length=200, verbose_name="where")),
+                ("link", models.CharField(blank=True, max_length=500, verbose_name="link in the product")),
+                ("external_link", models.URLField(blank=True, max_length=1000, verbose_name="link on the platform")),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read")),
+                ("emailed_at", models.DateTimeField(blank=True, null=True, verbose_name="emailed")),
+                (
+                    "target_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                        verbose_name="about a",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='notification_user_unread_idx'), models.Index(fields=['target_type', 'target_id'], name='notification_target_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('kind__in', ['breach', 'due_soon', 'unconfirmed'])), fields=('user', 'kind', 'target_type', 'target_id'), name='notification_once_per_target')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["user", "read_at"], name="notification_user_unread_idx"),
+                    models.Index(fields=["target_type", "target_id"], name="notification_target_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind__in", ["breach", "due_soon", "unconfirmed"])),
+                        fields=("user", "kind", "target_type", "target_id"),
+                        name="notification_once_per_target",
+                    )
+                ],
             },
         ),
     ]

@@ -9,10 +9,26 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "model", ["activity", "note", "forward", "savedreply", "replyapproval", "inboxsettings", "notificationpreference"]
+    ("app", "model"),
+    [
+        ("inbox", "activity"),
+        ("inbox", "note"),
+        ("inbox", "forward"),
+        ("inbox", "savedreply"),
+        ("inbox", "replyapproval"),
+        ("inbox", "inboxsettings"),
+        ("inbox", "outboxmessage"),
+        ("inbox", "webhookdelivery"),
+        ("strategy", "replyrule"),
+        ("strategy", "knownclaim"),
+        ("strategy", "responsepolicy"),
+        ("strategy", "responsibilityrule"),
+        ("socialstrategy", "notification"),
+        ("socialstrategy", "notificationpreference"),
+    ],
 )
-def test_the_admin_lists_it(admin_client, model):
-    response = admin_client.get(reverse(f"admin:inbox_{model}_changelist"))
+def test_the_admin_lists_it(admin_client, app, model):
+    response = admin_client.get(reverse(f"admin:{app}_{model}_changelist"))
 
     assert response.status_code == 200
 

@@ -77,7 +77,7 @@ def test_a_reply_to_a_negative_post_waits_for_approval_and_sends_nothing(
     assert not OutboxMessage.objects.exists()
     post.refresh_from_db()
     assert (post.status, post.first_response_at, post.assignee) == ("open", None, ingrid)
-    approvers = Notification.objects.filter(kind=Notification.Kind.APPROVAL, post=post)
+    approvers = post.notifications.filter(kind=Notification.Kind.APPROVAL)
     assert set(approvers.values_list("user__username", flat=True)) == {"kari", "mona"}
     assert list(selectors.queue_posts("approval", kari)) == [post]
     assert Activity.objects.filter(post=post, kind="approval_asked", actor=ingrid).exists()
@@ -141,7 +141,7 @@ def test_a_reply_sent_back_goes_to_its_writer_with_the_comment_and_nothing_is_se
     )
     assert not OutboxMessage.objects.exists()
     notification = Notification.objects.get(kind=Notification.Kind.SENT_BACK)
-    assert (notification.user, notification.post, notification.text) == (
+    assert (notification.user, notification.target, notification.text) == (
         ingrid,
         post,
         "Si unnskyld først, og nevn ordrenummeret.",
@@ -242,7 +242,7 @@ def test_an_employee_answering_a_forwarded_negative_post_also_needs_approval(
     assert isinstance(approval, ReplyApproval)
     assert (approval.status, approval.written_by) == ("pending", ola)
     assert not OutboxMessage.objects.exists()
-    approvers = Notification.objects.filter(kind=Notification.Kind.APPROVAL, post=post)
+    approvers = post.notifications.filter(kind=Notification.Kind.APPROVAL)
     assert set(approvers.values_list("user__username", flat=True)) == {"ingrid", "kari"}
     with pytest.raises(PermissionDenied):
         workflow.approve_reply(approval=approval, user=ola)

@@ -54,7 +54,7 @@ def test_a_delivery_that_keeps_failing_ends_failed_with_its_error(facebook_page,
     settings.INBOX_DELIVERY_MAX_ATTEMPTS = 2
     delivery = WebhookDelivery.objects.create(source="facebook", body=facebook_body(fb_comment("1")))
 
-    with mock.patch("inbox.events.ingest_event", side_effect=RuntimeError("disk full")):
+    with mock.patch("inbox.ingest.events.ingest_event", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
             deliveries.process_delivery(delivery_id=delivery.pk)
         deliveries.process_delivery(delivery_id=delivery.pk)

@@ -291,7 +291,7 @@ def test_it_starts_the_task_only_after_commit(as_ingrid, csv_import, django_capt
         for callback in callbacks:
             callback()
 
-    delay.assert_called_once_with(csv_import.pk)
+    delay.assert_called_once_with(args=(csv_import.pk,))
     assert CsvImport.objects.get().status == CsvImport.Status.QUEUED
 
 

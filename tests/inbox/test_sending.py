@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from inbox.connectors import base
-from inbox.connectors.base import SendError
+from inbox.connectors.base import SendError, SendUnknown
 from inbox.models import Author, OutboxMessage, Post
 from inbox.work import outbox as sending
 from strategy.models import Channel
@@ -293,18 +293,21 @@ def test_a_google_error_fails_the_reply_with_its_message(platform, youtube_chann
     assert OutboxMessage.objects.get().response == GOOGLE_FORBIDDEN
 
 
-def test_a_platform_that_does_not_answer_in_time_fails_the_send(platform, facebook_page, monkeypatch):
+def test_a_platform_that_does_not_answer_in_time_leaves_the_reply_not_confirmed(platform, facebook_page, monkeypatch):
     monkeypatch.setattr(base, "READ_TIMEOUT", 0.2)
     platform.delay = 1.0
     platform.answers[("POST", "/v21.0/111_222/comments")] = (200, {"id": "111_333"})
     post = a_post(facebook_page, "111_222")
 
-    with pytest.raises(SendError) as raised:
+    with pytest.raises(SendUnknown) as raised:
         sending.send_reply(post=post, text="Hei!")
 
-    assert str(raised.value) == "Facebook did not answer in time."
+    # The request went out: the platform may have published it, so it is not failed (and free to send again).
+    assert str(raised.value) == "Facebook did not answer in time; the reply may have been published."
     assert raised.value.status_code is None
-    assert OutboxMessage.objects.get().status == "failed"
+    assert OutboxMessage.objects.get().status == "unknown"
+    with pytest.raises(sending.AlreadySent):
+        sending.send_reply(post=post, text="Hei!", after=0)
 
 
 def test_a_missing_token_fails_without_calling_the_platform(platform, facebook_page, settings):

@@ -11,8 +11,8 @@ from django.utils import translation
 
 from inbox.ingest import events
 from inbox.models import Post, TriageDecision
-from inbox.triage.engine import services as triage_services
-from inbox.triage.engine import sweeps
+from inbox.triage import services as triage_services
+from inbox.triage import sweeps
 from socialstrategy.models import Notification
 from strategy.models import Channel, ReplyRule, Team, TeamMembership
 from tests.factories import UserFactory
@@ -118,7 +118,7 @@ def test_routing_picks_the_least_busy_member_on_duty(facebook, support_team):
     post.refresh_from_db()
     assert post.team == support_team["team"]
     assert post.assignee == support_team["idle"]
-    assert Notification.objects.filter(user=support_team["idle"], kind="assigned", post=post).exists()
+    assert post.notifications.filter(user=support_team["idle"], kind="assigned").exists()
     assert not post.forwards.exists()
 
 
@@ -135,7 +135,7 @@ def test_routing_to_an_employee_is_a_forward_from_the_system(facebook, support_t
     forward = post.forwards.get()
     assert (forward.to_user, forward.sent_by, forward.ended_at) == (support_team["idle"], None, None)
     assert post.assignee == support_team["idle"]
-    assert Notification.objects.filter(user=support_team["idle"], kind="forwarded", post=post).exists()
+    assert post.notifications.filter(user=support_team["idle"], kind="forwarded").exists()
     assert post.activities.filter(kind="forwarded").exists()
 
 
@@ -238,9 +238,9 @@ class TestTheDeadlineSweep:
         assert first["breached"] == 1 and second["breached"] == 0
         post.refresh_from_db()
         assert post.breached_at == after
-        told = set(Notification.objects.filter(kind="breach", post=post).values_list("user__username", flat=True))
+        told = set(post.notifications.filter(kind="breach").values_list("user__username", flat=True))
         assert told == {"busy", "lead", "ingrid"}  # equally busy: the first member
-        emailed = Notification.objects.filter(kind="breach", post=post, emailed_at__isnull=False)
+        emailed = post.notifications.filter(kind="breach", emailed_at__isnull=False)
         assert set(emailed.values_list("user__username", flat=True)) == {"busy", "lead", "ingrid"}
         with translation.override("nb"):  # emails go out in the product's language
             breached_subject = str(Notification.Kind.BREACH.label)
@@ -266,7 +266,7 @@ class TestTheDeadlineSweep:
         again = sweeps.sweep_deadlines(now=datetime(2026, 5, 13, 15, 45, tzinfo=OSLO))
 
         assert (result["warned"], again["warned"]) == (1, 0)
-        assert Notification.objects.filter(kind="due_soon", post=post, user=support_team["busy"]).count() == 1
+        assert post.notifications.filter(kind="due_soon", user=support_team["busy"]).count() == 1
 
     def test_the_sweep_task_runs_under_its_lock(self, facebook, eager_tasks):
         from inbox.triage.tasks import sweep_deadlines_task

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from inbox.models import Post
-from inbox.triage.engine import services as triage_services
+from inbox.triage import services as triage_services
 from strategy.models import Channel
 
 OSLO = ZoneInfo("Europe/Oslo")

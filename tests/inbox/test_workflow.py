@@ -62,7 +62,7 @@ def post(db, settings):
 
 
 def notified(kind: str, post: Post) -> set[str]:
-    return set(Notification.objects.filter(kind=kind, post=post).values_list("user__username", flat=True))
+    return set(post.notifications.filter(kind=kind).values_list("user__username", flat=True))
 
 
 # --- Assigning -----------------------------------------------------------------------
@@ -73,7 +73,7 @@ def test_assigning_to_a_colleague_gives_them_the_post_tells_them_and_logs_it(pos
 
     post.refresh_from_db()
     assert post.assignee == kari
-    notification = Notification.objects.get(post=post)
+    notification = post.notifications.get()
     assert (notification.user, notification.kind) == (kari, Notification.Kind.ASSIGNED)
     activity = Activity.objects.get(post=post)
     assert (activity.kind, activity.actor, activity.detail) == (Activity.Kind.ASSIGNED, ingrid, "Kari Lie")
@@ -154,7 +154,7 @@ def test_forwarding_to_an_employee_tells_them_in_the_app_and_by_email(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.forward_post(post=post, user=ingrid, to_user=ola, note="Kan du sjekke sendingen?")
 
-    notification = Notification.objects.get(post=post)
+    notification = post.notifications.get()
     assert (notification.user, notification.kind, notification.text) == (
         ola,
         Notification.Kind.FORWARDED,
@@ -233,7 +233,7 @@ def test_handing_back_returns_the_post_to_its_sender_who_is_told(post, ingrid, o
     assert (forward.outcome, forward.return_note) == (Forward.Outcome.HANDED_BACK, "Lageret vet mer om dette.")
     assert forward.ended_at is not None
     notification = Notification.objects.get(kind=Notification.Kind.HANDED_BACK)
-    assert (notification.user, notification.post, notification.text) == (ingrid, post, "Lageret vet mer om dette.")
+    assert (notification.user, notification.target, notification.text) == (ingrid, post, "Lageret vet mer om dette.")
     assert Activity.objects.filter(post=post, kind="handed_back", actor=ola).exists()
     assert not access.can_answer(ola, post)
     with pytest.raises(PermissionDenied):
@@ -335,7 +335,7 @@ def test_someone_who_unticked_forwarded_gets_the_notification_but_no_email(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.forward_post(post=post, user=ingrid, to_user=ola, note="Kan du svare?")
 
-    notification = Notification.objects.get(post=post, user=ola)
+    notification = post.notifications.get(user=ola)
     assert notification.kind == Notification.Kind.FORWARDED
     assert notification.emailed_at is None
     assert mail.outbox == []
