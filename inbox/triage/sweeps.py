@@ -82,7 +82,7 @@ def sweep_deadlines(*, now: datetime | None = None) -> dict:
     breached = _in_chunks(
         breached_ids,
         mark={"breached_at": now},
-        still=dict(breached_at__isnull=True, first_response_at__isnull=True, status__in=OPEN),
+        still={"breached_at__isnull": True, "first_response_at__isnull": True, "status__in": OPEN},
         kind=Kind.BREACH,
         recipients=recipients.of_breach,
     )
@@ -95,7 +95,7 @@ def sweep_deadlines(*, now: datetime | None = None) -> dict:
     warned = _in_chunks(
         warned_ids,
         mark={"warned_at": now},
-        still=dict(warned_at__isnull=True),
+        still={"warned_at__isnull": True},
         kind=Kind.DUE_SOON,
         recipients=recipients.of_warning,
     )

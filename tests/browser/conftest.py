@@ -1,6 +1,5 @@
 """Playwright (Python) driving Debian's chromium; no browser download."""
 
-import importlib
 import os
 
 import pytest
@@ -45,35 +44,9 @@ def page(chromium):
 
 @pytest.fixture
 def demo(live_server):
-    """The demo: the roles, the strategy and the demo users, as `make demo` sets them up."""
-    restore_roles()
+    """The demo: the strategy and the demo users, as `make demo` sets them up (roles come with each migrate and flush)."""
     call_command("load_strategy", verbosity=0)
     call_command("create_demo_users", force=True, verbosity=0)
-
-
-def restore_roles() -> None:
-    """
-    Put back the roles that migration strategy/0002_roles creates.
-
-    The live server needs committed data, so these tests flush the database after
-    each test, and the flush takes the migration's groups with it.
-    """
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    loader = MigrationExecutor(connection).loader
-    for app_label, name, function in ROLE_MIGRATIONS:
-        module = importlib.import_module(f"{app_label}.migrations.{name}")
-        getattr(module, function)(loader.project_state((app_label, name)).apps, None)
-
-
-ROLE_MIGRATIONS = [
-    ("strategy", "0002_roles", "create_roles"),
-    ("inbox", "0002_roles", "grant"),
-    ("inbox", "0004_roles_imports_outbox", "grant"),
-    ("inbox", "0006_roles_rulebook", "grant"),
-    ("inbox", "0011_roles_inbox_work", "grant"),
-]
 
 
 def log_in(page, live_server, username: str, password: str = "demo") -> None:  # noqa: S107 - the demo password

@@ -15,7 +15,7 @@ from django.utils import timezone
 from inbox.models import Activity, Author, Forward, InboxSettings, Note, OutboxMessage, Post, ReplyApproval, SavedReply
 from inbox.work import actions as workflow
 from socialstrategy import roles
-from socialstrategy.models import Notification, NotificationPreference
+from socialstrategy.models import NotificationPreference
 from tests.factories import ChannelFactory, UserFactory
 
 PUBLISHED = datetime(2026, 5, 13, 8, tzinfo=UTC)
