@@ -165,6 +165,9 @@ class ReplyForm(forms.Form):
         max_length=8000,
         error_messages={"required": _("Write a reply before sending.")},
     )
+    # The last reply the writer saw when the page was drawn: one reply goes out per
+    # (post, after), however often the form is sent and whoever else answers at once.
+    after = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
 
 EMPTY = "\u2013"  # an en dash: nothing chosen

@@ -104,6 +104,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The tests use the fast MD5 hasher (pyproject.toml); production keeps Django's default.
+if env.str("PASSWORD_HASHERS", default=""):
+    PASSWORD_HASHERS = env.list("PASSWORD_HASHERS")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

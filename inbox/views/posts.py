@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES
 
-from ..connectors.base import SendError
+from ..connectors.base import SendError, SendUnknown
 from ..forms import (
     AssignForm,
     CloseForm,
@@ -28,7 +28,7 @@ from ..forms import (
 from ..models import Post, ReplyApproval
 from ..selectors import author_history, thread_of
 from ..triage import services
-from ..work import access, actions
+from ..work import access, actions, outbox
 from ..work.access import PostHeldByOther
 from ..work.saved_replies import suggestions_for
 
@@ -105,7 +105,8 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         "needs_approval": actions.needs_approval(post),
         "suggestions": suggestions,
         "category_names": dict(CATEGORY_CHOICES),
-        "reply_form": bound.get("reply_form") or ReplyForm(initial=reply_initial),
+        "reply_form": bound.get("reply_form")
+        or ReplyForm(initial={**reply_initial, "after": outbox.last_reply_id(post)}),
         "assign_form": bound.get("assign_form") or AssignForm(),
         "forward_form": bound.get("forward_form") or ForwardForm(),
         "hand_back_form": bound.get("hand_back_form") or HandBackForm(),
@@ -232,7 +233,30 @@ def reply(request: HttpRequest, post_id: int) -> HttpResponse:
     if not form.is_valid():
         return _again(request, post, "reply_form", form)
     try:
-        outcome = actions.reply_to_post(post=post, user=request.user, text=form.cleaned_data["text"])
+        outcome = actions.reply_to_post(
+            post=post, user=request.user, text=form.cleaned_data["text"], after=form.cleaned_data["after"]
+        )
+    except outbox.AlreadySent as sent:
+        writer = sent.message.created_by
+        if writer is not None and writer.pk == request.user.pk:
+            messages.info(request, _("This reply was already sent; it is not sent twice."))
+        else:
+            messages.warning(
+                request,
+                _("%(name)s answered this post while you were writing. Read their reply before you add to it.")
+                % {"name": display_name(writer) if writer else _("A colleague")},
+            )
+        return redirect("inbox:post-detail", post_id=post.pk)
+    except SendUnknown as exc:
+        messages.warning(
+            request,
+            _(
+                "%(error)s Check the post on the platform before you send anything again; "
+                "the reply is marked as not confirmed."
+            )
+            % {"error": exc},
+        )
+        return redirect("inbox:post-detail", post_id=post.pk)
     except PostHeldByOther as held:
         _tell_who_holds_it(request, held.holder)
         return redirect("inbox:post-detail", post_id=post.pk)

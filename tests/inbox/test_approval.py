@@ -259,9 +259,9 @@ def test_an_employee_answering_a_forwarded_negative_post_also_needs_approval(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_approving_at_once_send_the_reply_once(settings, django_user_model):
-    from tests.browser.conftest import restore_roles
+    from socialstrategy.roles import apply_roles
 
-    restore_roles()
+    apply_roles()
     settings.SOCIAL_SANDBOX = True
     InboxSettings.objects.update_or_create(pk=1, defaults={"approval_for_negative": True})
     writer, *reviewers = (colleague(name, name.title(), "Test") for name in ("writer", "first", "second"))

@@ -83,9 +83,9 @@ def test_the_holder_releases_and_the_log_says_so(client, ingrid):
 def test_two_people_claiming_at_once_get_one_winner(django_user_model):
     from django.contrib.auth.models import Group
 
-    from tests.browser.conftest import restore_roles
+    from socialstrategy.roles import apply_roles
 
-    restore_roles()
+    apply_roles()
     group = Group.objects.get(name="communication_unit")
     people = [django_user_model.objects.create_user(f"person{n}") for n in range(8)]
     for person in people:
