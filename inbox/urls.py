@@ -24,6 +24,7 @@ urlpatterns = [
     path("posts/<int:post_id>/forward/", posts.forward, name="post-forward"),
     path("posts/<int:post_id>/hand-back/", posts.hand_back, name="post-hand-back"),
     path("posts/<int:post_id>/reply/", posts.reply, name="post-reply"),
+    path("posts/<int:post_id>/replies/<int:message_id>/confirm/", posts.confirm_reply, name="post-confirm-reply"),
     path("posts/<int:post_id>/approvals/<int:approval_id>/approve/", posts.approve, name="post-approve"),
     path("posts/<int:post_id>/approvals/<int:approval_id>/send-back/", posts.send_back, name="post-send-back"),
     path("posts/<int:post_id>/close/", posts.close, name="post-close"),

@@ -25,7 +25,7 @@ from ..forms import (
     ReplyForm,
     ReviewForm,
 )
-from ..models import Post, ReplyApproval
+from ..models import OutboxMessage, Post, ReplyApproval
 from ..selectors import author_history, thread_of
 from ..triage import services
 from ..work import access, actions, outbox
@@ -90,6 +90,8 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         "forwards": post.forwards.select_related("sent_by", "to_user", "to_team")[:20],
         "forward": forward,
         "pending": pending,
+        "unconfirmed": outbox.unconfirmed_replies(post),
+        "can_confirm": can_answer,
         "last_sent_back": last_sent_back if not pending else None,
         "is_open": is_open,
         "can_work": can_work,
@@ -268,6 +270,26 @@ def reply(request: HttpRequest, post_id: int) -> HttpResponse:
     if isinstance(outcome, ReplyApproval):
         return _done(request, post, _("Your reply waits for a colleague's approval; nothing is sent yet."))
     return _done(request, post, _("Your reply is sent."))
+
+
+@require_POST
+def confirm_reply(request: HttpRequest, post_id: int, message_id: int) -> HttpResponse:
+    """A person looked on the platform: the reply not confirmed is there, or it is not (and may be written again)."""
+    post = _post_or_404(request, post_id)
+    if not access.can_answer(request.user, post):
+        raise PermissionDenied
+    message = get_object_or_404(OutboxMessage, pk=message_id, in_reply_to=post)
+    published = request.POST.get("published") == "yes"
+    try:
+        actions.confirm_reply(post=post, message=message, user=request.user, published=published)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("inbox:post-detail", post_id=post.pk)
+    if published:
+        return _done(request, post, _("The reply is marked as published."))
+    messages.info(request, _("The reply was not published; its text is back in the reply box."))
+    form = ReplyForm(initial={"text": message.text, "after": outbox.last_reply_id(post)})
+    return _render_page(request, post, reply_form=form)
 
 
 @require_POST

@@ -199,6 +199,24 @@ def _send_reply(*, post: Post, author, text: str, after: int | None = None, hold
     return message
 
 
+def confirm_reply(*, post: Post, message: OutboxMessage, user, published: bool) -> OutboxMessage:
+    """
+    Settle a reply that was not confirmed, after a look on the platform: published, and
+    the post is answered as if the platform had said so; or not, and it may be written again.
+    """
+    require(can_answer(user, post))
+    message = outbox.confirm(message=message, published=published)
+    if published:
+        with transaction.atomic():
+            Post.objects.filter(pk=post.pk, status__in=[Post.Status.NEW, Post.Status.OPEN]).update(
+                status=Post.Status.ANSWERED
+            )
+            post.status = Post.Status.ANSWERED
+            _end_forwards(post, Forward.Outcome.ANSWERED)
+            _log(post, user, Activity.Kind.REPLIED, message.text[:500])
+    return message
+
+
 def _ask_approval(*, post: Post, user, text: str) -> ReplyApproval:
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)

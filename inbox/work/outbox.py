@@ -69,6 +69,15 @@ def last_reply_id(post: Post) -> int:
     )
 
 
+def unconfirmed_replies(post: Post) -> list[OutboxMessage]:
+    """The post's replies that may or may not be on the platform: a person must look."""
+    return list(
+        OutboxMessage.objects.filter(in_reply_to=post, status=Status.UNKNOWN)
+        .select_related("created_by")
+        .order_by("pk")
+    )
+
+
 def send_reply(
     *, post: Post, text: str, user=None, after: int | None = None, before_sending: Callable[[], None] | None = None
 ) -> OutboxMessage:

@@ -12,6 +12,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from inbox.connectors import facebook
@@ -292,3 +293,49 @@ def test_eight_people_replying_at_once_make_one_platform_call(platform, facebook
     calls = [r for r in platform.server.received if r.path == "/v21.0/111_222/comments"]
     assert len(calls) == 1
     assert OutboxMessage.objects.exclude(status="failed").count() == 1
+
+
+def test_a_person_settles_a_reply_not_confirmed_on_the_post_page(client, unanswered, ingrid, settings):
+    message = OutboxMessage.objects.create(
+        channel=unanswered.channel,
+        action="reply",
+        in_reply_to=unanswered,
+        text="Vi åpner klokka ni.",
+        status="unknown",
+        idempotency_key=f"reply:{unanswered.pk}:after:0",
+        created_by=ingrid,
+    )
+    client.force_login(ingrid)
+    page = reverse("inbox:post-detail", args=[unanswered.pk])
+    confirm = reverse("inbox:post-confirm-reply", args=[unanswered.pk, message.pk])
+
+    html = client.get(page).content.decode()
+    assert "Svaret er ikke bekreftet" in html
+    assert confirm in html
+
+    response = client.post(confirm, {"published": "no"})
+    assert response.status_code == 200
+    assert "Vi åpner klokka ni.</textarea>" in response.content.decode()  # back in the reply box
+    message.refresh_from_db()
+    assert message.status == "failed"
+
+    message.status = "unknown"
+    message.save()
+    client.post(confirm, {"published": "yes"})
+    message.refresh_from_db()
+    unanswered.refresh_from_db()
+    assert message.status == "sent"
+    assert (unanswered.status, unanswered.first_response_at) == ("answered", message.sent_at)
+
+
+def test_a_manager_cannot_settle_a_reply(client, unanswered, lars):
+    message = OutboxMessage.objects.create(
+        channel=unanswered.channel, action="reply", in_reply_to=unanswered, text="Hei", status="unknown"
+    )
+    client.force_login(lars)
+
+    response = client.post(reverse("inbox:post-confirm-reply", args=[unanswered.pk, message.pk]), {"published": "yes"})
+
+    assert response.status_code == 403
+    message.refresh_from_db()
+    assert message.status == "unknown"
