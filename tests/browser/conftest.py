@@ -44,7 +44,7 @@ def page(chromium):
 
 @pytest.fixture
 def demo(live_server):
-    """The demo: the strategy and the demo users, as `make demo` sets them up (roles come with each migrate and flush)."""
+    """The demo strategy and users, as `make demo` sets them up (the roles come with each migrate and flush)."""
     call_command("load_strategy", verbosity=0)
     call_command("create_demo_users", force=True, verbosity=0)
 
