@@ -218,6 +218,14 @@ def _ingest_batches(delivery: WebhookDelivery, batches: list[AccountBatch]) -> t
     return counts, notes
 
 
+def due_for_sweep(*, now: datetime):
+    """The deliveries the sweep sends again: the rows of `delivery_unfinished_idx` whose message may be lost."""
+    stale = now - timedelta(seconds=settings.INBOX_DELIVERY_STALE_SECONDS)
+    lost = Q(status=Status.PENDING, received_at__lt=stale) & (Q(sent_at__isnull=True) | Q(sent_at__lt=stale))
+    abandoned = Q(status=Status.PROCESSING, lease_until__lt=now)
+    return WebhookDelivery.objects.filter(lost | abandoned, status__in=UNFINISHED)
+
+
 def sweep_deliveries(*, now: datetime | None = None) -> dict:
     """
     Every minute (beat): send again the deliveries whose message may have been lost
@@ -227,10 +235,7 @@ def sweep_deliveries(*, now: datetime | None = None) -> dict:
     SWEEP_BATCH a run.
     """
     now = now or timezone.now()
-    stale = now - timedelta(seconds=settings.INBOX_DELIVERY_STALE_SECONDS)
-    lost = Q(status=Status.PENDING, received_at__lt=stale) & (Q(sent_at__isnull=True) | Q(sent_at__lt=stale))
-    abandoned = Q(status=Status.PROCESSING, lease_until__lt=now)
-    due = WebhookDelivery.objects.filter(lost | abandoned, status__in=UNFINISHED)
+    due = due_for_sweep(now=now)
     exhausted = due.filter(attempts__gte=settings.INBOX_DELIVERY_MAX_ATTEMPTS).update(
         status=Status.FAILED, lease_until=None, error=GAVE_UP, processed_at=now
     )
