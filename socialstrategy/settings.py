@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -243,6 +244,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (README: "Workers and queues"). Routes go by the tasks' explicit names.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 INBOX_QUEUES = ("ingest", "triage", "default", "bulk")
+# Declared, so that a worker started without --queues consumes all four.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in INBOX_QUEUES]
 CELERY_TASK_ROUTES = {
     "inbox.tasks.process_delivery_task": {"queue": "ingest"},
     "inbox.tasks.poll_youtube_channel_task": {"queue": "ingest"},
