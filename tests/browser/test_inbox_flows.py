@@ -182,7 +182,7 @@ def test_the_keyboard_help_opens_on_question_mark(page, live_server, demo):
     assert not dialog.is_visible()
 
 
-@pytest.mark.parametrize("path", ["/inbox/saved-replies/", "/inbox/notifications/", "/inbox/queue/all/"])
+@pytest.mark.parametrize("path", ["/inbox/saved-replies/", "/notifications/", "/inbox/queue/all/"])
 def test_the_inbox_pages_pass_axe(page, live_server, demo, path):
     make_post("Når åpner butikken på Storo?", ["product_question"])
     log_in(page, live_server, "kommunikasjon")

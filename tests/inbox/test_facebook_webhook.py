@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inbox.models import Author, Post, WebhookDelivery
+from inbox.triage import tasks as triage_tasks
 
 from .payloads import FACEBOOK_VERIFY_TOKEN, PAGE_ID, facebook_body, facebook_signature, fb_comment
 
@@ -273,10 +274,13 @@ def test_messenger_messages_and_our_echoes(post_delivery, facebook_page):
     assert Post.objects.count() == 2
 
 
-def test_a_batch_of_a_thousand_changes_in_one_post(post_delivery, facebook_page):
+def test_a_batch_of_a_thousand_changes_in_one_post(post_delivery, facebook_page, monkeypatch):
     changes = [
         fb_comment(str(n), f"Kommentar {n}", sender=(str(10_000 + n % 50), f"Person {n % 50}")) for n in range(1000)
     ]
+    # Each new post is handed to triage once; triage itself is tested elsewhere, and is not run here.
+    handed_to_triage = []
+    monkeypatch.setattr(triage_tasks.triage_post_task, "apply_async", lambda args, **kw: handed_to_triage.append(args))
 
     response = post_delivery(facebook_body(*changes))
 
@@ -284,3 +288,4 @@ def test_a_batch_of_a_thousand_changes_in_one_post(post_delivery, facebook_page)
     assert Post.objects.count() == 1000
     assert Author.objects.count() == 50
     assert WebhookDelivery.objects.get().posts_created == 1000
+    assert sorted(handed_to_triage) == sorted((pk,) for pk in Post.objects.values_list("pk", flat=True))
