@@ -10,8 +10,9 @@ from datetime import time
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
 from django.db import transaction
+
+from socialstrategy.yamlfiles import read_yaml
 
 from .models import Guideline, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, Team
 from .signals import strategy_loaded
@@ -57,7 +58,7 @@ def load_rules(path: Path = RULES_FILE) -> RulebookReport:
     rows the file does not name are left alone. Then tells the apps (`strategy_loaded`),
     so that the inbox installs the file's default saved replies.
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     report = RulebookReport()
     teams = {team.slug: team for team in Team.objects.all()}
     guidelines = {g.slug: g for g in Guideline.objects.all()}

@@ -8,6 +8,8 @@ import yaml
 from django.conf import settings
 from django.db import models, transaction
 
+from socialstrategy.yamlfiles import read_yaml
+
 from .models import Channel, Goal, Guideline, Purpose, TargetGroup, Team, Theme
 
 DEFAULT_STRATEGY_FILE = Path(__file__).resolve().parent / "data" / "strategy.yaml"
@@ -42,7 +44,7 @@ class LoadReport:
 
 def read_strategy_file(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise StrategyFileError(f"{path}: {exc}") from exc
     if not isinstance(data, dict):

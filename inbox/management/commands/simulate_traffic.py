@@ -32,6 +32,7 @@ from django.db import DatabaseError
 
 from inbox.connectors import facebook, x
 from inbox.connectors.base import hmac_sha256
+from socialstrategy.yamlfiles import read_yaml
 from strategy.models import Channel
 
 DEFAULT_MATERIAL = Path(__file__).resolve().parents[2] / "data" / "simulated_posts.yaml"
@@ -110,7 +111,7 @@ class Material:
 
     def __init__(self, path: Path):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = read_yaml(path)
         except (OSError, yaml.YAMLError) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         self.path = path
