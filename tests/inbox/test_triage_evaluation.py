@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "triage_posts.jsonl"
 
@@ -24,11 +25,14 @@ FLOORS = {
 }
 
 
-@pytest.fixture
-def figures(strategy):
-    call_command("load_strategy", verbosity=0)
-    out = StringIO()
-    call_command("evaluate_triage", str(LABELLED), "--json", stdout=out)
+@pytest.fixture(scope="module")
+def figures(django_db_setup, django_db_blocker):
+    """The evaluation, run once for the module's tests, in a transaction that leaves nothing behind."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_strategy", verbosity=0)
+        out = StringIO()
+        call_command("evaluate_triage", str(LABELLED), "--json", stdout=out)
+        transaction.set_rollback(True)
     return json.loads(out.getvalue())
 
 
