@@ -10,7 +10,7 @@ from django.utils import timezone
 from strategy.models import Channel
 
 from ..connectors.base import AuthorData, PostEvent
-from ..models import Author, Post, WebhookDelivery
+from ..models import Author, OutboxMessage, Post, WebhookDelivery
 from ..triage import services as triage_services
 
 # Sources that name our channel by its id instead of the platform's account id.
@@ -157,6 +157,13 @@ def _link_thread(post: Post) -> None:
         Post.objects.filter(pk=post.parent_id, first_response_at__isnull=True).update(
             first_response_at=post.published_at
         )
+        # The platform shows our reply: a reply of ours to that post that was not
+        # confirmed (or left sending) with the same text is now known to be out.
+        OutboxMessage.objects.filter(
+            in_reply_to_id=post.parent_id,
+            status__in=[OutboxMessage.Status.UNKNOWN, OutboxMessage.Status.PENDING],
+            text=post.text.strip(),
+        ).update(status=OutboxMessage.Status.SENT, external_id=post.external_id[:128], sent_at=post.published_at)
     if not post.is_ours:
         first_reply = (
             Post.objects.filter(parent=post, is_ours=True)

@@ -24,7 +24,7 @@ from socialstrategy.models import Notification
 from socialstrategy.roles import apply_roles
 from strategy.models import Team, TeamMembership
 
-from .payloads import facebook_body, fb_comment
+from .payloads import PAGE_ID, facebook_body, fb_comment
 from .test_sending import platform  # noqa: F401 - the fake platform fixture
 
 pytestmark = pytest.mark.django_db
@@ -339,3 +339,28 @@ def test_a_manager_cannot_settle_a_reply(client, unanswered, lars):
     assert response.status_code == 403
     message.refresh_from_db()
     assert message.status == "unknown"
+
+
+def test_our_reply_arriving_from_the_platform_confirms_a_reply_not_confirmed(
+    facebook_page, ingrid, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliveries.process_delivery(delivery_id=a_delivery().pk)
+    post = Post.objects.get()
+    message = OutboxMessage.objects.create(
+        channel=facebook_page,
+        action="reply",
+        in_reply_to=post,
+        text="Vi åpner klokka ni.",
+        status="unknown",
+        idempotency_key=f"reply:{post.pk}:after:0",
+        created_by=ingrid,
+    )
+    ours = fb_comment("2", "Vi åpner klokka ni.", parent=post.external_id, sender=(PAGE_ID, "Oss"))
+    delivery = WebhookDelivery.objects.create(source="facebook", body=facebook_body(ours))
+
+    deliveries.process_delivery(delivery_id=delivery.pk)
+
+    message.refresh_from_db()
+    assert message.status == "sent"
+    assert message.external_id == Post.objects.get(is_ours=True).external_id
