@@ -54,6 +54,7 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
     held_by_other = holder is not None and holder != user
     is_open = post.status in (Post.Status.NEW, Post.Status.OPEN)
     pending = post.approvals.filter(status=ReplyApproval.Status.PENDING).select_related("written_by").first()
+    unconfirmed = outbox.unconfirmed_replies(post)
     last_sent_back = (
         post.approvals.filter(status=ReplyApproval.Status.SENT_BACK, written_by=user).select_related("reviewed_by")
     ).first()
@@ -90,12 +91,12 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         "forwards": post.forwards.select_related("sent_by", "to_user", "to_team")[:20],
         "forward": forward,
         "pending": pending,
-        "unconfirmed": outbox.unconfirmed_replies(post),
+        "unconfirmed": unconfirmed,
         "can_confirm": can_answer,
         "last_sent_back": last_sent_back if not pending else None,
         "is_open": is_open,
         "can_work": can_work,
-        "can_answer": can_answer and is_open and not pending and not held_by_other,
+        "can_answer": can_answer and is_open and not pending and not held_by_other and not unconfirmed,
         "can_review": pending is not None
         and can_work
         and user.has_perm("inbox.change_replyapproval")

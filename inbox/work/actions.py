@@ -172,6 +172,9 @@ def reply_to_post(*, post: Post, user, text: str, after: int | None = None) -> O
         raise ValidationError(_("The post is already answered or closed."))
     if post.assignee_id not in (None, user.pk):
         raise PostHeldByOther(post.assignee)
+    if outbox.unconfirmed_replies(post):
+        # It may be on the platform already: a second reply could say the same thing twice.
+        raise ValidationError(_("A reply to this post is not confirmed yet: look on the platform and settle it first."))
     if needs_approval(post):
         return _ask_approval(post=post, user=user, text=text)
     return _send_reply(post=post, author=user, text=text, after=after)

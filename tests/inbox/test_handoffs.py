@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -312,6 +313,10 @@ def test_a_person_settles_a_reply_not_confirmed_on_the_post_page(client, unanswe
     html = client.get(page).content.decode()
     assert "Svaret er ikke bekreftet" in html
     assert confirm in html
+    # No second reply while the first may be on the platform.
+    assert 'name="reply-text"' not in html
+    with pytest.raises(ValidationError, match="not confirmed yet"):
+        actions.reply_to_post(post=unanswered, user=ingrid, text="Vi åpner klokka ni!")
 
     response = client.post(confirm, {"published": "no"})
     assert response.status_code == 200
