@@ -49,7 +49,7 @@ def import_csv_task(import_id: int) -> None:
     import failed with the reason, and it is started again from its page, where the
     rows already imported are recognised as duplicates.
     """
-    from .csv_import import run_import
+    from .csv_import.runs import run_import
 
     run_import(import_id=import_id)
 

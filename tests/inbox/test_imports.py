@@ -456,7 +456,7 @@ def test_it_saves_its_progress_as_it_goes(channel):
 
 
 def test_it_lists_a_bounded_number_of_rejected_rows(channel, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_LISTED_REJECTIONS", 2)
+    monkeypatch.setattr(imports.runs, "MAX_LISTED_REJECTIONS", 2)
     content = csv_bytes([HEADER, *([str(n), "Hei", "never", ""] for n in range(5))])
 
     result = imports.run_import(import_id=upload(channel, content).pk)

@@ -1,0 +1,52 @@
+"""
+CSV imports: posts from a platform export or a spreadsheet, into the inbox.
+
+The file is stored as uploaded (`CsvImport.content`); everything here reads it
+again from there, so that a preview, a run and a re-run all see the same bytes.
+Each row becomes one post of the generic format (`connectors.generic`) and goes
+through `events.ingest_event`, like every other source: a row whose post is
+already in the inbox is counted as a duplicate, never created twice.
+
+Rejected rows are recorded as {"line": 7, "reason": "published_at: ..."}, where
+the line is the file's (the header is line 1) and the reason names our field and
+says what is wrong, in the words of the generic parser.
+"""
+
+from .fields import (
+    FIELD_NAMES,
+    FIELDS,
+    FINISHED,
+    MAX_UPLOAD_BYTES,
+    PREVIEW_ROWS,
+    RUN_TIME_LIMIT,
+    guess_mapping,
+    mapping_problems,
+    parse_published_at,
+    row_event,
+)
+from .files import DELIMITERS, CsvFileError, CsvRecord, read_table, table_of
+from .runs import PreviewRow, preview, rejected_count, run_import, start_import, store_upload
+
+__all__ = [
+    "DELIMITERS",
+    "FIELDS",
+    "FIELD_NAMES",
+    "FINISHED",
+    "MAX_UPLOAD_BYTES",
+    "PREVIEW_ROWS",
+    "RUN_TIME_LIMIT",
+    "CsvFileError",
+    "CsvRecord",
+    "PreviewRow",
+    "guess_mapping",
+    "mapping_problems",
+    "parse_published_at",
+    "preview",
+    "read_table",
+    "rejected_count",
+    "row_event",
+    "run_import",
+    "start_import",
+    "store_upload",
+    "table_of",
+]

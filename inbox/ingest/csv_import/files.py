@@ -1,0 +1,173 @@
+"""Reading an uploaded file: its encoding, its delimiter, and its rows with the line each starts on."""
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.utils.translation import gettext as _
+
+from ...models import CsvImport
+
+DELIMITERS = (",", ";", "\t")
+
+
+class CsvFileError(ValueError):
+    """The file cannot be read as a table at all; the message says why, for the person who uploaded it."""
+
+
+# Reading the file.
+
+
+@dataclass(frozen=True)
+class CsvRecord:
+    """One data row: the file line it starts on, and its values by column name."""
+
+    line: int
+    values: dict[str, str]
+    # Values past the header's last column; a row with any is rejected.
+    extra: tuple[str, ...] = ()
+
+
+@dataclass
+class CsvTable:
+    """A decoded CSV file: its header and a way to walk its rows with their line numbers."""
+
+    header: list[str]
+    encoding: str
+    delimiter: str
+    text: str = field(repr=False)
+    header_line: int = 1
+    # How many rows with values come before the data: the header, and a "sep=;" line above it.
+    _skip_records: int = field(default=1, repr=False)
+
+    def records(self) -> Iterator[CsvRecord]:
+        """The data rows, skipping blank ones; CsvFileError if the file breaks off in a way csv cannot read."""
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        width = len(self.header)
+        skipped = 0
+        while True:
+            # A quoted value may span lines: the record starts on the line after the last one read.
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise CsvFileError(
+                    _("Line %(line)s cannot be read: %(reason)s") % {"line": line, "reason": exc}
+                ) from exc
+            if not any(value.strip() for value in row):
+                continue
+            if skipped < self._skip_records:
+                skipped += 1
+                continue
+            values = dict(zip(self.header, row + [""] * (width - len(row)), strict=False))
+            extra = tuple(value for value in row[width:] if value.strip())
+            yield CsvRecord(line=line, values=values, extra=extra)
+
+    def count(self) -> int:
+        return sum(1 for _record in self.records())
+
+
+def decode(content: bytes) -> tuple[str, str]:
+    """The file's text and the encoding it was in: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    if not content.strip():
+        raise CsvFileError(_("The file is empty."))
+    if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise CsvFileError(_("This is a spreadsheet workbook, not a CSV file: save it as CSV first (File, Save as)."))
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" export.
+        try:
+            text, encoding = content.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise CsvFileError(_("The file says it is UTF-16 but is not.")) from exc
+    elif b"\x00" in content:
+        raise CsvFileError(_("The file contains binary data; it is not a CSV file."))
+    else:
+        try:
+            text, encoding = content.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            # Not UTF-8: Norwegian Excel on Windows saves "CSV" in Windows-1252. Latin-1
+            # decodes any byte, for the few that Windows-1252 leaves undefined.
+            try:
+                text, encoding = content.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                text, encoding = content.decode("latin-1"), "latin-1"
+    if "\x00" in text:
+        raise CsvFileError(_("The file contains binary data; it is not a CSV file."))
+    return text, encoding
+
+
+def sniff_delimiter(text: str) -> str:
+    """
+    Comma, semicolon or tab: the one that gives the header most columns while the
+    rows below have as many. Norwegian Excel writes semicolons, and the texts of the
+    posts are full of commas, so counting characters alone would guess wrong.
+    """
+    sample = text[: 64 * 1024]
+    best, best_score = ",", (-1, 0)
+    for delimiter in DELIMITERS:
+        rows = [row for row in islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), 40) if row]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        body = rows[1:21]
+        score = (sum(len(row) == width for row in body), width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_table(content: bytes, *, delimiter: str | None = None) -> CsvTable:
+    """Decode the stored file and read its header; CsvFileError when it cannot be read as a table."""
+    text, encoding = decode(content)
+    lines_before = 0
+    # Excel writes and understands a first line "sep=;" that names the delimiter.
+    first_line, _newline, rest = text.partition("\n")
+    hint = re.fullmatch(r'"?sep=(.)"?\s*', first_line)
+    if hint:
+        delimiter = delimiter or hint.group(1)
+        text_for_header, lines_before = rest, 1
+    else:
+        text_for_header = text
+    delimiter = delimiter or sniff_delimiter(text_for_header)
+    reader = csv.reader(io.StringIO(text_for_header, newline=""), delimiter=delimiter)
+    try:
+        header = next((row for row in reader if any(value.strip() for value in row)), None)
+    except csv.Error as exc:
+        raise CsvFileError(_("The header cannot be read: %(reason)s") % {"reason": exc}) from exc
+    if header is None:
+        raise CsvFileError(_("The file has no header row."))
+    header_line = lines_before + reader.line_num
+    return CsvTable(
+        header=_unique_columns(header),
+        encoding=encoding,
+        delimiter=delimiter,
+        text=text,
+        header_line=header_line,
+        _skip_records=1 + (1 if hint else 0),
+    )
+
+
+def _unique_columns(header: list[str]) -> list[str]:
+    """Column names as shown, made unique: the mapping refers to columns by name."""
+    columns: list[str] = []
+    for index, name in enumerate(header, start=1):
+        # Not translated: the mapping saved in one language must fit the file read in another.
+        name = name.strip() or f"#{index}"
+        candidate, copy = name, 2
+        while candidate in columns:
+            candidate, copy = f"{name} ({copy})", copy + 1
+        columns.append(candidate)
+    return columns
+
+
+def table_of(csv_import: CsvImport, *, delimiter: str | None = None) -> CsvTable:
+    return read_table(bytes(csv_import.content), delimiter=delimiter)
+
+
+# Mapping columns to our fields.
