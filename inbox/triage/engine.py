@@ -10,19 +10,26 @@ Matching is built for Norwegian: a keyword matches its inflected forms ("app" ->
 ("problem" -> "innloggingsproblemer"), `stem*` matches any word starting with the
 stem, and a keyword preceded by a negation in the same clause does not count
 ("har ikke krasjet"), unless the keyword itself is negated ("fungerer ikke").
-Sentiment is lexicon-based (inbox/data/lexicon), with negation and intensifiers.
+Sentiment is lexicon-based (`language`, with inbox/triage/lexicon/), with negation and intensifiers.
 """
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+from .language import (
+    CLAUSE_MARKS,
+    COMPOUND_MIN_LENGTH,
+    TOKEN_RE,
+    Lexicon,
+    detect_language,
+    forms_of,
+    is_negated,
+    load_lexicon,
+    normalised,
+    sentiment_score,
+)
 
 PRODUCT_QUESTION = "product_question"
 TECHNICAL_PROBLEM = "technical_problem"
@@ -36,46 +43,6 @@ MUST_REPLY_CATEGORIES = frozenset(CATEGORIES[:4])
 PRIORITIES = ("low", "normal", "high", "urgent")
 
 # Endings that inflect a base form; tried longest first.
-SUFFIXES = {
-    "nb": (
-        "",
-        "e",
-        "en",
-        "et",
-        "er",
-        "ere",
-        "erne",
-        "ene",
-        "a",
-        "s",
-        "es",
-        "ens",
-        "ets",
-        "ar",
-        "ane",
-        "ane",
-        "te",
-        "de",
-        "t",
-        "r",
-        "ende",
-        "est",
-        "este",
-        "ast",
-        "ta",
-        "ne",
-    ),
-    "en": ("", "s", "es", "ed", "d", "ing", "er", "ers", "'s"),
-}
-ALL_SUFFIXES = tuple(sorted(set(SUFFIXES["nb"]) | set(SUFFIXES["en"]), key=len, reverse=True))
-# Compounds: a keyword this long may be the last part of a longer word.
-COMPOUND_MIN_LENGTH = 5
-
-WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)?", re.UNICODE)
-# Words and the punctuation that ends a clause; a negation does not reach past either.
-TOKEN_RE = re.compile(r"\w+(?:['\u2019]\w+)?|[.,!?;:\n]", re.UNICODE)
-CLAUSE_MARKS = frozenset(".,!?;:\n")
-CLAUSE_WORDS = frozenset({"men", "but", "og", "and", "så", "because", "fordi"})
 # A solved problem or a settled complaint needs no reply for that; a question still does.
 RESOLVABLE = frozenset({"technical_problem", "dissatisfied_customer"})
 
@@ -154,73 +121,6 @@ class Decision:
         return next((m.team for m in self.matches if m.team and m.category != NEGATIVE), "")
 
 
-@dataclass
-class Lexicon:
-    stopwords: dict[str, frozenset[str]] = field(default_factory=dict)
-    negators: frozenset[str] = frozenset()
-    intensifiers: dict[str, float] = field(default_factory=dict)
-    question_phrases: tuple[str, ...] = ()
-    question_words: frozenset[str] = frozenset()
-    sentiment: dict[str, float] = field(default_factory=dict)
-    sentiment_stems: tuple[tuple[str, float], ...] = ()
-    emoji: dict[str, float] = field(default_factory=dict)
-    question_re: re.Pattern | None = None
-    # "Problem solved, thanks": a post that says its problem is over.
-    resolution_re: re.Pattern | None = None
-    scores: dict[str, float] = field(default_factory=dict)  # a cache of word -> score
-
-
-@lru_cache(maxsize=4)
-def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
-    """Read the lexicon files once: stopwords, negators, intensifiers, question cues, sentiment, emoji."""
-    lexicon = Lexicon()
-    negators: set[str] = set()
-    phrases: set[str] = set()
-    words: set[str] = set()
-    resolutions: set[str] = set()
-    stems: list[tuple[str, float]] = []
-    for language in ("nb", "en"):
-        data = yaml.safe_load((directory / f"{language}.yaml").read_text(encoding="utf-8")) or {}
-        lexicon.stopwords[language] = frozenset(_norm(w) for w in data.get("stopwords", []))
-        negators.update(_norm(w) for w in data.get("negators", []))
-        lexicon.intensifiers.update({_norm(k): float(v) for k, v in (data.get("intensifiers") or {}).items()})
-        resolutions.update(_norm(cue) for cue in data.get("resolution_cues", []))
-        for cue in data.get("question_cues", []):
-            (phrases if " " in cue else words).add(_norm(cue))
-        for word, score in (data.get("sentiment") or {}).items():
-            word = _norm(str(word))
-            if word.endswith("*"):
-                stems.append((word[:-1], float(score)))
-            else:
-                lexicon.sentiment[word] = float(score)
-    emoji = yaml.safe_load((directory / "emoji.yaml").read_text(encoding="utf-8")) or {}
-    lexicon.emoji = {str(k): float(v) for k, v in (emoji.get("sentiment") or {}).items()}
-    lexicon.negators = frozenset(negators)
-    lexicon.resolution_re = re.compile(
-        "|".join(_phrase_pattern(p) for p in sorted(resolutions, key=len, reverse=True)) or r"(?!x)x", re.UNICODE
-    )
-    lexicon.question_phrases = tuple(sorted(phrases))
-    lexicon.question_words = frozenset(words)
-    lexicon.sentiment_stems = tuple(sorted(stems, key=lambda item: -len(item[0])))
-    # A multi-word cue anywhere, or a question word opening a sentence ("Når åpner ...").
-    lexicon.question_re = re.compile(
-        r"(?:" + "|".join(_phrase_pattern(p) for p in sorted(phrases, key=len, reverse=True)) + r")"
-        r"|(?:^|[.!?\n]\s*)(?:@\w+\s+)*(?:"
-        + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        + r")(?!\w)",
-        re.UNICODE,
-    )
-    return lexicon
-
-
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().strip()
-
-
-def _phrase_pattern(phrase: str) -> str:
-    return r"(?<!\w)" + r"\W+".join(re.escape(part) for part in phrase.split()) + r"(?!\w)"
-
-
 @dataclass(frozen=True)
 class _Keyword:
     owner: int | tuple  # a rule's index, or ("claim", claim index, part index)
@@ -248,11 +148,11 @@ class _KeywordIndex:
             elif first.endswith("*"):
                 self.stems.setdefault(first[:-1], []).append(keyword)
             elif first.startswith("*"):
-                for form in _forms(first[1:]):
+                for form in forms_of(first[1:]):
                     self.tails.setdefault(form, []).append(keyword)
             else:
                 compound = len(first) >= COMPOUND_MIN_LENGTH
-                for form in _forms(first):
+                for form in forms_of(first):
                     self.forms.setdefault(form, []).append((keyword, compound))
         self.stem_lengths = sorted({len(stem) for stem in self.stems}, reverse=True)
         # Words repeat from post to post: remember what each one starts.
@@ -285,11 +185,6 @@ class _KeywordIndex:
         return found
 
 
-@lru_cache(maxsize=4096)
-def _forms(word: str) -> tuple[str, ...]:
-    return tuple(word + suffix for suffix in ALL_SUFFIXES)
-
-
 @lru_cache(maxsize=100_000)
 def _word_matches(pattern: str, token: str) -> bool:
     """A later word of a phrase against one token, with the same wildcards and inflections."""
@@ -298,9 +193,9 @@ def _word_matches(pattern: str, token: str) -> bool:
     if pattern.endswith("*"):
         return token.startswith(pattern[:-1])
     if pattern.startswith("*"):
-        return any(token.endswith(form) for form in _forms(pattern[1:]))
+        return any(token.endswith(form) for form in forms_of(pattern[1:]))
     # No compounds after the first word: "ikke fornøyd" must not match "ikke misfornøyd".
-    return token in _forms(pattern)
+    return token in forms_of(pattern)
 
 
 class Triage:
@@ -342,11 +237,11 @@ class Triage:
         }
 
     def _keyword(self, owner: int | tuple, text: str) -> _Keyword:
-        words = tuple(_norm(text).split())
+        words = tuple(normalised(text).split())
         return _Keyword(owner, text, words, bool(set(words) & self.lexicon.negators))
 
     def decide(self, post: PostInput) -> Decision:
-        text = _norm(post.text)
+        text = normalised(post.text)
         tokens = TOKEN_RE.findall(text)
         words = [token for token in tokens if token not in CLAUSE_MARKS]
         language = detect_language(words, post.language, self.lexicon)
@@ -404,7 +299,7 @@ class Triage:
                     matched = " ".join([token, *following[: length - 1]])
                 else:
                     matched = token
-                if not keyword.negated and _negated(tokens, position, self.lexicon):
+                if not keyword.negated and is_negated(tokens, position, self.lexicon):
                     continue
                 hits.setdefault(keyword.owner, []).append(matched)
         return hits
@@ -434,89 +329,6 @@ class Triage:
 def triage(post: PostInput, rules: Sequence[Rule], claims: Sequence[KnownClaim] = ()) -> Decision:
     """One-off convenience; for many posts build a `Triage` once and call `decide`."""
     return Triage(rules, claims).decide(post)
-
-
-def detect_language(tokens: Iterable[str], hint: str, lexicon: Lexicon) -> str:
-    """'nb' or 'en' by frequent words; the platform's hint and then bokmål break ties (nynorsk counts as nb)."""
-    scores = dict.fromkeys(lexicon.stopwords, 0.0)
-    for token in tokens:
-        for language, words in lexicon.stopwords.items():
-            if token in words:
-                scores[language] += 1
-        if any(letter in token for letter in "æøå"):
-            scores["nb"] = scores.get("nb", 0) + 0.5
-    best = max(scores.values(), default=0)
-    winners = [language for language, score in scores.items() if score == best]
-    if len(winners) == 1 and best > 0:
-        return winners[0]
-    hint = (hint or "").lower()[:2]
-    if hint in ("no", "nb", "nn"):
-        return "nb"
-    if hint == "en":
-        return "en"
-    return "nb"
-
-
-def sentiment_score(text: str, tokens: Sequence[str], lexicon: Lexicon) -> float:
-    """
-    A compound score in (-1, 1): lexicon scores summed over words and emoji, a
-    negation in the three words before flips and dampens a word, an intensifier
-    strengthens it; normalised like VADER's compound score.
-    """
-    total = 0.0
-    for index, token in enumerate(tokens):
-        score = _word_score(token, lexicon)
-        if not score:
-            continue
-        window = tokens[max(0, index - 3) : index]
-        if any(word in lexicon.negators for word in window):
-            score *= -0.6
-        if index and tokens[index - 1] in lexicon.intensifiers:
-            score *= lexicon.intensifiers[tokens[index - 1]]
-        total += score
-    for symbol, score in lexicon.emoji.items():
-        if symbol in text:
-            total += score * min(text.count(symbol), 3)
-    if total and "!" in text:
-        total *= 1 + 0.1 * min(text.count("!"), 3)
-    return total / (total * total + 15) ** 0.5
-
-
-def _word_score(token: str, lexicon: Lexicon) -> float:
-    cached = lexicon.scores.get(token)
-    if cached is None:
-        if len(lexicon.scores) > 200_000:
-            lexicon.scores.clear()
-        cached = lexicon.scores[token] = _lookup_score(token, lexicon)
-    return cached
-
-
-def _lookup_score(token: str, lexicon: Lexicon) -> float:
-    sentiment = lexicon.sentiment
-    if token in sentiment:
-        return sentiment[token]
-    for suffix in ALL_SUFFIXES:
-        if suffix and token.endswith(suffix) and token[: -len(suffix)] in sentiment:
-            return sentiment[token[: -len(suffix)]]
-    for stem, score in lexicon.sentiment_stems:
-        if token.startswith(stem):
-            return score
-    # The last part of a compound: "kundeserviceskandale" -> "skandale".
-    for start in range(3, len(token) - COMPOUND_MIN_LENGTH + 1):
-        tail = token[start:]
-        if tail in sentiment:
-            return sentiment[tail]
-    return 0.0
-
-
-def _negated(tokens: list[str], position: int, lexicon: Lexicon) -> bool:
-    """Whether a negation stands among the three words before `position`, in the same clause."""
-    for token in reversed(tokens[max(0, position - 3) : position]):
-        if token in CLAUSE_MARKS or token in CLAUSE_WORDS:
-            return False
-        if token in lexicon.negators:
-            return True
-    return False
 
 
 def _priority(categories: tuple[str, ...], matches: list[Match], post: PostInput, must_reply: bool) -> str:
