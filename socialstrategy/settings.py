@@ -306,6 +306,9 @@ INBOX_DELIVERY_STALE_SECONDS = env.int("INBOX_DELIVERY_STALE_SECONDS", default=1
 INBOX_DELIVERY_LEASE_SECONDS = env.int("INBOX_DELIVERY_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30)
 # A post still untriaged this long after it was stored lost its triage task: the sweep sends it again.
 INBOX_UNTRIAGED_SECONDS = env.int("INBOX_UNTRIAGED_SECONDS", default=120)
+# After this many attempts by the sweep, a post that triage cannot decide is put before a
+# person as must-reply (the communication unit's, with the default deadline): never left unseen.
+INBOX_TRIAGE_MAX_ATTEMPTS = env.int("INBOX_TRIAGE_MAX_ATTEMPTS", default=5)
 # An outbox message still "sending" after this long belonged to a process that died mid-call.
 INBOX_OUTBOX_PENDING_SECONDS = env.int("INBOX_OUTBOX_PENDING_SECONDS", default=120)
 # Triage: how long before a deadline the sweep warns.

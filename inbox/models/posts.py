@@ -187,6 +187,9 @@ class Post(models.Model):
         verbose_name=_("theme"),
     )
     triaged_at = models.DateTimeField(_("triaged"), null=True, blank=True)
+    # The untriaged sweep's attempts: when it last sent the post to triage, and how often.
+    triage_requested_at = models.DateTimeField(_("sent to triage again"), null=True, blank=True)
+    triage_attempts = models.PositiveSmallIntegerField(_("triage attempts"), default=0)
     warned_at = models.DateTimeField(_("deadline warning sent"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True)

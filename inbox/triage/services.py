@@ -6,12 +6,16 @@ override it. The decisions themselves are the pure `engine` and `deadlines`.
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from socialstrategy.people import display_name
 from socialstrategy.queueing import enqueue_on_commit
-from strategy.models import Guideline, Theme
+from strategy.models import Guideline, Priority, Team, Theme
+from strategy.rules import FALLBACK_TEAM
+from strategy.selectors import communication_unit_members
 
 from ..models import Activity, Forward, Post, TriageDecision
 from ..notices import Kind, notify_about
@@ -20,6 +24,9 @@ from .deadlines import due_at as deadline_for
 from .engine import PostInput
 
 logger = logging.getLogger(__name__)
+
+# Said in the decision, the activity log and the notification (written in the site's language).
+TRIAGE_FAILED = gettext_lazy("Triage could not decide about this post; a person must look at it.")
 
 
 def enqueue_triage(post: Post) -> None:
@@ -113,6 +120,45 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
         if picked is not None:
             # In the decision's transaction: the assignment and telling about it commit together.
             notify_about(post, users=[picked], kind=kind)
+    return record
+
+
+def triage_failed(*, post_id: int) -> TriageDecision | None:
+    """
+    Triage could not decide about the post, however often it was tried: put it before a
+    person. A system decision without categories makes it must-reply with the default
+    deadline, for the communication unit, saying why; a person's override settles it.
+    Returns None when the post was triaged after all (or is not to be triaged).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        why = str(TRIAGE_FAILED)
+    with transaction.atomic():
+        post = (
+            Post.objects.select_for_update(of=("self",))
+            .select_related("channel")
+            .filter(pk=post_id, triaged_at__isnull=True)
+            .first()
+        )
+        if post is None or post.is_ours or post.deleted_at is not None:
+            return None
+        deadline = deadline_for(post.published_at, rulebook.policy_for(post.channel, Priority.NORMAL))
+        team = Team.objects.filter(slug=FALLBACK_TEAM).first()
+        record = TriageDecision.objects.create(
+            post=post,
+            categories=[],
+            must_reply=True,
+            priority=Priority.NORMAL,
+            language=post.language,
+            due_at=deadline.due_at,
+            deadline_rule=deadline.rule,
+            team=team,
+            reasons=[{"rule": why, "rule_id": None, "claim_id": None, "category": "", "words": []}],
+            note=why,
+        )
+        _apply_decision(post, record)
+        Activity.objects.create(post=post, kind=Activity.Kind.TRIAGED, detail=why)
+        notify_about(post, users=communication_unit_members(), kind=Kind.ASSIGNED, text=why)
+    logger.error("post %s could not be triaged after its attempts; put before the communication unit", post_id)
     return record
 
 

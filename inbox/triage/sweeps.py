@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from socialstrategy.queueing import send_now
@@ -24,6 +25,7 @@ from strategy.selectors import communication_unit_members
 
 from ..models import Post
 from ..notices import Kind, notify_about
+from . import services as triage_services
 from . import tasks
 
 logger = logging.getLogger(__name__)
@@ -135,10 +137,27 @@ def untriaged_posts(*, now: datetime | None = None):
     )
 
 
-def sweep_untriaged(*, now: datetime | None = None) -> int:
-    """Send the posts left untriaged to triage again, oldest first, at most UNTRIAGED_LIMIT a run."""
-    ids = list(untriaged_posts(now=now).order_by("received_at").values_list("pk", flat=True)[:UNTRIAGED_LIMIT])
-    sent = sum(send_now(tasks.triage_post_task, post_id) for post_id in ids)
-    if ids:
-        logger.warning("untriaged sweep: %s posts were not triaged; %s sent to triage again", len(ids), sent)
-    return sent
+def sweep_untriaged(*, now: datetime | None = None) -> dict:
+    """
+    Send the posts left untriaged to triage again, oldest first, at most UNTRIAGED_LIMIT
+    a run, each at most once per INBOX_UNTRIAGED_SECONDS. A post that triage still has
+    not decided after INBOX_TRIAGE_MAX_ATTEMPTS (its task keeps failing) is put before a
+    person instead: must reply, with the default deadline, for the communication unit.
+    """
+    now = now or timezone.now()
+    again = now - timedelta(seconds=settings.INBOX_UNTRIAGED_SECONDS)
+    due = untriaged_posts(now=now).filter(Q(triage_requested_at__isnull=True) | Q(triage_requested_at__lt=again))
+    rows = list(due.order_by("received_at").values_list("pk", "triage_attempts")[:UNTRIAGED_LIMIT])
+    given_up = [pk for pk, attempts in rows if attempts >= settings.INBOX_TRIAGE_MAX_ATTEMPTS]
+    retry = [pk for pk, attempts in rows if attempts < settings.INBOX_TRIAGE_MAX_ATTEMPTS]
+    Post.objects.filter(pk__in=retry).update(triage_requested_at=now, triage_attempts=F("triage_attempts") + 1)
+    sent = sum(send_now(tasks.triage_post_task, post_id) for post_id in retry)
+    failed_safe = sum(triage_services.triage_failed(post_id=post_id) is not None for post_id in given_up)
+    if rows:
+        logger.warning(
+            "untriaged sweep: %s posts were not triaged; %s sent to triage again, %s put before a person",
+            len(rows),
+            sent,
+            failed_safe,
+        )
+    return {"requeued": sent, "failed_safe": failed_safe}

@@ -23,7 +23,7 @@ from inbox.triage import sweeps
 from inbox.work import actions, outbox
 from socialstrategy.models import Notification
 from socialstrategy.roles import apply_roles
-from strategy.models import Team, TeamMembership
+from strategy.models import Channel, Team, TeamMembership
 
 from .payloads import PAGE_ID, facebook_body, fb_comment
 from .test_sending import platform  # noqa: F401 - the fake platform fixture
@@ -102,15 +102,46 @@ def test_a_post_whose_triage_task_was_lost_is_triaged_by_the_sweep(facebook_page
         received_at=timezone.now(),
     )
 
-    assert sweeps.sweep_untriaged() == 0  # too young: its task may still be queued
+    assert sweeps.sweep_untriaged() == {"requeued": 0, "failed_safe": 0}  # too young: its task may still be queued
     with time_machine.travel(timezone.now() + timedelta(minutes=3)):
-        assert sweeps.sweep_untriaged() == 1
-        assert sweeps.sweep_untriaged() == 0
+        assert sweeps.sweep_untriaged() == {"requeued": 1, "failed_safe": 0}
+        assert sweeps.sweep_untriaged() == {"requeued": 0, "failed_safe": 0}
 
     post.refresh_from_db()
     assert post.triaged_at is not None
     assert post.must_reply and post.due_at is not None
     assert TriageDecision.objects.filter(post=post).count() == 1
+
+
+def test_a_post_triage_keeps_failing_on_is_put_before_a_person(facebook_page, ingrid, settings, monkeypatch):
+    call_command("load_strategy", verbosity=0)
+    TeamMembership.objects.create(team=Team.objects.get(slug="communication-unit"), user=ingrid)
+    settings.INBOX_TRIAGE_MAX_ATTEMPTS = 2
+    sent = []
+    monkeypatch.setattr(sweeps.tasks.triage_post_task, "apply_async", lambda args, **kw: sent.append(args))  # lost
+    start = timezone.now()
+    post = Post.objects.create(
+        channel=Channel.objects.get(slug="facebook"),
+        external_id="broken",
+        kind="comment",
+        text="Noe triage ikke klarer",
+        published_at=start,
+        received_at=start,
+    )
+
+    for minutes in (3, 4, 6):  # sweeps a minute apart; it is sent again at most every two minutes
+        with time_machine.travel(start + timedelta(minutes=minutes)):
+            sweeps.sweep_untriaged()
+    with time_machine.travel(start + timedelta(minutes=9)):
+        assert sweeps.sweep_untriaged() == {"requeued": 0, "failed_safe": 1}
+
+    assert len(sent) == 2
+    post.refresh_from_db()
+    assert (post.must_reply, post.team.slug, post.status) == (True, "communication-unit", "open")
+    assert post.due_at is not None and post.triaged_at is not None
+    decision = post.decisions.get()
+    assert decision.note == "Sorteringen kunne ikke avgjøre dette innlegget; en person må se på det."
+    assert post.notifications.get(user=ingrid).kind == Notification.Kind.ASSIGNED
 
 
 def test_an_edit_puts_the_post_back_for_the_sweep(
@@ -315,7 +346,7 @@ def test_a_person_settles_a_reply_not_confirmed_on_the_post_page(client, unanswe
     assert confirm in html
     # No second reply while the first may be on the platform.
     assert 'name="reply-text"' not in html
-    with pytest.raises(ValidationError, match="not confirmed yet"):
+    with pytest.raises(ValidationError, match="ikke bekreftet ennå"):
         actions.reply_to_post(post=unanswered, user=ingrid, text="Vi åpner klokka ni!")
 
     response = client.post(confirm, {"published": "no"})
