@@ -1,31 +1,58 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+
+from socialstrategy import roles
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_creates_the_three_roles_with_their_permissions():
-    permissions = {
+def group_permissions() -> dict[str, set[str]]:
+    return {
         group.name: {
             f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
         }
         for group in Group.objects.prefetch_related("permissions")
     }
 
-    assert {"communication_unit", "manager", "employee"} <= set(permissions)
-    assert "strategy.change_guideline" in permissions["communication_unit"]
-    assert "strategy.view_goal" in permissions["manager"]
-    assert "strategy.change_goal" not in permissions["manager"]
+
+def test_every_group_holds_exactly_its_roles_permissions():
+    """The whole matrix: after migrate, each role's group holds exactly roles.ROLES, nothing more."""
+    assert group_permissions() == roles.ROLES
+
+
+def test_the_matrix_says_what_each_role_may_do():
+    matrix = roles.ROLES
+    # The communication unit owns the strategy and its rules, and works the inbox.
+    assert {"strategy.change_guideline", "strategy.add_replyrule", "inbox.change_post"} <= matrix["communication_unit"]
+    # A manager reads everything the communication unit reads, and changes nothing.
+    assert all(name.split(".")[1].startswith("view_") for name in matrix["manager"])
+    assert {"strategy.view_goal", "strategy.view_replyrule", "inbox.view_post"} <= matrix["manager"]
     # An employee reads the guidelines and answers what is forwarded to them; nothing else.
-    assert permissions["employee"] == {
+    assert matrix["employee"] == {
         "strategy.view_guideline",
         "strategy.view_team",
         "inbox.answer_forwarded",
         "inbox.view_savedreply",
         "inbox.add_note",
     }
-    assert "inbox.change_post" not in permissions["manager"]
+
+
+def test_applying_the_roles_again_puts_back_what_was_changed_by_hand():
+    manager = Group.objects.get(name="manager")
+    manager.permissions.add(Permission.objects.get(codename="change_post"))
+    Group.objects.filter(name="employee").delete()
+
+    roles.apply_roles()
+
+    assert group_permissions() == roles.ROLES
+
+
+def test_a_role_naming_a_permission_no_model_has_is_refused(monkeypatch):
+    monkeypatch.setitem(roles.ROLES, "manager", {"inbox.view_postt"})
+
+    with pytest.raises(roles.UnknownPermission, match="inbox.view_postt"):
+        roles.apply_roles()
 
 
 @pytest.mark.parametrize(
