@@ -51,7 +51,7 @@ def test_applying_the_roles_again_puts_back_what_was_changed_by_hand():
 def test_a_role_naming_a_permission_no_model_has_is_refused(monkeypatch):
     monkeypatch.setitem(roles.ROLES, "manager", {"inbox.view_postt"})
 
-    with pytest.raises(roles.UnknownPermission, match="inbox.view_postt"):
+    with pytest.raises(roles.UnknownPermission, match=r"inbox\.view_postt"):
         roles.apply_roles()
 
 
