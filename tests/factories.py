@@ -1,9 +1,15 @@
+from datetime import UTC, datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
+from inbox.models import Author, Post, WebhookDelivery
 from strategy.models import Channel, Goal, Guideline, TargetGroup, Team
 
 PASSWORD = "correct horse battery staple"
+# When a PostFactory post was published (and received), unless a test says otherwise:
+# a Wednesday morning, 10:00 in Oslo.
+PUBLISHED = datetime(2026, 5, 13, 8, tzinfo=UTC)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -64,3 +70,35 @@ class GuidelineFactory(factory.django.DjangoModelFactory):
     title_en = factory.Sequence(lambda n: f"Guideline {n}")
     body_nb = "Tekst."
     body_en = "Text."
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    platform = Channel.Platform.FACEBOOK
+    external_id = factory.Sequence(lambda n: f"author-{n}")
+    name = factory.Sequence(lambda n: f"Author {n}")
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A visitor's comment on a channel, by an author on the channel's platform."""
+
+    class Meta:
+        model = Post
+
+    channel = factory.SubFactory(ChannelFactory)
+    external_id = factory.Sequence(lambda n: f"post-{n}")
+    kind = Post.Kind.COMMENT
+    author = factory.SubFactory(AuthorFactory, platform=factory.SelfAttribute("..channel.platform"))
+    text = factory.Sequence(lambda n: f"Post {n}")
+    published_at = PUBLISHED
+    received_at = factory.SelfAttribute("published_at")
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    source = WebhookDelivery.Source.FACEBOOK
+    body = b"{}"

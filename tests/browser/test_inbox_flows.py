@@ -7,12 +7,15 @@ waits for a colleague's approval. Each page visited is checked with axe-core.
 import re
 from datetime import timedelta
 
+import factory
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from inbox.models import Author, InboxSettings, OutboxMessage, Post, ReplyApproval, SavedReply
+from inbox.models import InboxSettings, OutboxMessage, ReplyApproval, SavedReply
 from strategy.models import Channel
+from tests.factories import PostFactory
 
 from .axe import violations
 from .conftest import log_in
@@ -32,23 +35,18 @@ def due_today():
     return now + min(timedelta(hours=2), (end_of_day - now) / 2)
 
 
-def make_post(text: str, categories: list[str], *, name: str = "Kari Nordmann", external_id: str = "1") -> Post:
-    channel = Channel.objects.get(slug="facebook")
-    author = Author.objects.create(platform="facebook", external_id=f"author-{external_id}", name=name)
-    return Post.objects.create(
-        channel=channel,
-        external_id=f"123_{external_id}",
-        kind="comment",
-        author=author,
-        text=text,
-        language="nb",
-        published_at=timezone.now() - timedelta(minutes=20),
-        status="open",
-        must_reply=True,
-        categories=categories,
-        priority="normal",
-        due_at=due_today(),
-    )
+class WaitingPostFactory(PostFactory):
+    """A comment on the demo's Facebook page from twenty minutes ago, waiting for an answer later today."""
+
+    channel = factory.LazyFunction(lambda: Channel.objects.get(slug="facebook"))
+    external_id = factory.Sequence(lambda n: f"123_{n}")
+    author__name = "Kari Nordmann"
+    language = "nb"
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=20))
+    status = "open"
+    must_reply = True
+    priority = "normal"
+    due_at = factory.LazyFunction(due_today)
 
 
 def assert_accessible(page) -> None:
@@ -61,11 +59,11 @@ def log_out(page) -> None:
 
 
 def test_claim_reply_with_a_saved_reply_and_the_post_leaves_must_reply_today(page, live_server, demo, sandbox):
-    post = make_post("Har dere vinterjakken i størrelse M på lager?", ["product_question"])
+    post = WaitingPostFactory(text="Har dere vinterjakken i størrelse M på lager?", categories=["product_question"])
     log_in(page, live_server, "kommunikasjon")
     page.wait_for_url(f"{live_server.url}/inbox/")
     row = page.get_by_role("row").filter(has_text="vinterjakken")
-    assert row.is_visible()
+    expect(row).to_be_visible()
     assert_accessible(page)
 
     # The keyboard: j to the first post, o to open it, c to claim it.
@@ -78,27 +76,30 @@ def test_claim_reply_with_a_saved_reply_and_the_post_leaves_must_reply_today(pag
 
     saved = SavedReply.objects.get(slug="product-question-nb")
     picker = page.get_by_label("Start med et lagret svar")
-    assert picker.locator("option").first.inner_text().startswith("Svar på produktspørsmål")  # the fitting one first
+    # The fitting one first.
+    expect(picker.locator("option").first).to_have_text(re.compile(r"^Svar på produktspørsmål"))
     picker.select_option(str(saved.pk))
     page.get_by_role("button", name="Bruk").click()
     reply = page.get_by_label("Svaret ditt")
-    assert reply.input_value().startswith("Hei Kari, og takk for spørsmålet!")
-    assert reply.input_value().rstrip().endswith("Hilsen Ingrid")
+    expect(reply).to_have_value(re.compile(r"^Hei Kari, og takk for spørsmålet!"))
+    expect(reply).to_have_value(re.compile(r"Hilsen Ingrid\s*$"))
     reply.fill(reply.input_value().replace("[Svaret her.]", "Ja, vi har den i M i alle butikkene."))
     page.get_by_role("button", name="Send svar").click()
 
     page.get_by_text("Svaret ditt er sendt.").wait_for()
-    assert page.locator(".thread-entry.ours").filter(has_text="Ja, vi har den i M").is_visible()
+    expect(page.locator(".thread-entry.ours").filter(has_text="Ja, vi har den i M")).to_be_visible()
     post.refresh_from_db()
     assert (post.status, post.first_response_at is not None) == ("answered", True)
     assert OutboxMessage.objects.get().text.startswith("Hei Kari")
     page.get_by_role("link", name="← Innboks").click()
     page.wait_for_url(f"{live_server.url}/inbox/")
-    assert page.get_by_role("row").filter(has_text="vinterjakken").count() == 0
+    expect(page.get_by_role("row").filter(has_text="vinterjakken")).to_have_count(0)
 
 
 def test_forward_to_an_employee_who_answers(page, live_server, demo, sandbox):
-    post = make_post("Pakken min har stått på terminalen i en uke. Hva skjer?", ["technical_problem"])
+    post = WaitingPostFactory(
+        text="Pakken min har stått på terminalen i en uke. Hva skjer?", categories=["technical_problem"]
+    )
     log_in(page, live_server, "kommunikasjon")
     page.goto(f"{live_server.url}/inbox/posts/{post.pk}/")
 
@@ -114,9 +115,9 @@ def test_forward_to_an_employee_who_answers(page, live_server, demo, sandbox):
     page.wait_for_url(f"{live_server.url}/inbox/forwarded/")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Pakken min")).click()
-    assert "Kan du sjekke sendingen i ordresystemet?" in page.locator(".forward-notice").inner_text()
-    assert page.get_by_role("link", name="Mer utfyllende informasjon").get_attribute("href") == (
-        "https://intranett.example/frakt"
+    expect(page.locator(".forward-notice")).to_contain_text("Kan du sjekke sendingen i ordresystemet?")
+    expect(page.get_by_role("link", name="Mer utfyllende informasjon")).to_have_attribute(
+        "href", "https://intranett.example/frakt"
     )
     assert_accessible(page)
     page.keyboard.press("r")
@@ -133,8 +134,10 @@ def test_forward_to_an_employee_who_answers(page, live_server, demo, sandbox):
 def test_a_critical_reply_waits_for_a_colleagues_approval(page, live_server, demo, sandbox, django_user_model):
     colleague = django_user_model.objects.create_user("kari", password="demo", first_name="Kari", last_name="Lie")
     colleague.groups.add(Group.objects.get(name="communication_unit"))
-    post = make_post(
-        "Elendig service. Tredje gang dere sender feil vare!", ["dissatisfied_customer", "negative"], name="Per Olsen"
+    post = WaitingPostFactory(
+        text="Elendig service. Tredje gang dere sender feil vare!",
+        categories=["dissatisfied_customer", "negative"],
+        author__name="Per Olsen",
     )
     log_in(page, live_server, "kommunikasjon")
     page.goto(f"{live_server.url}/inbox/rules/")
@@ -144,7 +147,7 @@ def test_a_critical_reply_waits_for_a_colleagues_approval(page, live_server, dem
     assert InboxSettings.current().approval_for_negative
 
     page.goto(f"{live_server.url}/inbox/posts/{post.pk}/")
-    assert page.get_by_text("Tenk deg om før du svarer på et negativt eller kritisk innlegg.").is_visible()
+    expect(page.get_by_text("Tenk deg om før du svarer på et negativt eller kritisk innlegg.")).to_be_visible()
     page.get_by_label("Svaret ditt").fill("Hei Per, det beklager vi. Send oss ordrenummeret, så ordner vi det i dag.")
     page.get_by_role("button", name="Be om godkjenning").click()
     page.get_by_text("Svaret ditt venter på godkjenning fra en kollega; ingenting er sendt ennå.").wait_for()
@@ -154,7 +157,7 @@ def test_a_critical_reply_waits_for_a_colleagues_approval(page, live_server, dem
     log_in(page, live_server, "kari")
     page.goto(f"{live_server.url}/inbox/queue/approval/")
     page.get_by_role("link", name=re.compile("Elendig service")).click()
-    assert page.get_by_role("heading", name="Svar som venter på godkjenning").is_visible()
+    expect(page.get_by_role("heading", name="Svar som venter på godkjenning")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Godkjenn og send").click()
 
@@ -176,15 +179,15 @@ def test_the_keyboard_help_opens_on_question_mark(page, live_server, demo):
     page.keyboard.press("?")
 
     dialog = page.get_by_role("dialog", name="Hurtigtaster")
-    assert dialog.is_visible()
+    expect(dialog).to_be_visible()
     assert_accessible(page)
     page.keyboard.press("Escape")
-    assert not dialog.is_visible()
+    expect(dialog).not_to_be_visible()
 
 
 @pytest.mark.parametrize("path", ["/inbox/saved-replies/", "/notifications/", "/inbox/queue/all/"])
 def test_the_inbox_pages_pass_axe(page, live_server, demo, path):
-    make_post("Når åpner butikken på Storo?", ["product_question"])
+    WaitingPostFactory(text="Når åpner butikken på Storo?", categories=["product_question"])
     log_in(page, live_server, "kommunikasjon")
     page.wait_for_url(f"{live_server.url}/inbox/")
 

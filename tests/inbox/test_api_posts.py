@@ -7,11 +7,11 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from inbox.models import Author, Post, WebhookDelivery
-from tests.factories import PASSWORD, ChannelFactory, TeamFactory
+from inbox.models import Post, WebhookDelivery
+from tests.factories import PASSWORD, PUBLISHED, AuthorFactory, ChannelFactory, PostFactory, TeamFactory
 
 LIST = reverse("api:post-list")
-T0 = datetime(2026, 5, 13, 8, 0, tzinfo=UTC)
+T0 = PUBLISHED  # 2026-05-13 08:00 UTC: when PostFactory's posts are published, unless a test says otherwise
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +24,6 @@ def token_client(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
-
-
-def make_post(channel, external_id: str, **fields) -> Post:
-    fields.setdefault("kind", Post.Kind.COMMENT)
-    fields.setdefault("published_at", T0)
-    return Post.objects.create(channel=channel, external_id=external_id, **fields)
 
 
 def generic_post(channel, external_id: str = "c1", **fields) -> dict:
@@ -58,7 +52,7 @@ def channel(db):
 
 
 def test_it_lists_posts_for_a_token(lars, channel):
-    make_post(channel, "c1", text="Hei")
+    PostFactory(channel=channel, external_id="c1", text="Hei")
 
     response = token_client(lars).get(LIST)
 
@@ -68,7 +62,7 @@ def test_it_lists_posts_for_a_token(lars, channel):
 
 
 def test_it_lists_posts_for_a_session(client, lars, channel):
-    make_post(channel, "c1")
+    PostFactory(channel=channel, external_id="c1")
     client.post(reverse("login"), {"username": "lars", "password": PASSWORD})
 
     response = client.get(LIST, headers={"accept": "application/json"})
@@ -107,7 +101,7 @@ def test_it_refuses_an_unknown_token(channel):
 
 @pytest.mark.parametrize(("persona", "status"), [("ingrid", 200), ("lars", 200), ("ola", 403), ("nina", 403)])
 def test_reading_follows_the_view_post_permission(request, channel, persona, status):
-    post = make_post(channel, "c1")
+    post = PostFactory(channel=channel, external_id="c1")
     client = token_client(request.getfixturevalue(persona))
 
     assert client.get(LIST).status_code == status
@@ -148,12 +142,12 @@ def test_a_session_post_needs_the_csrf_token(ingrid, channel):
 
 
 def test_it_shows_a_post_with_its_author_and_workflow(lars, ingrid, channel):
-    author = Author.objects.create(platform="facebook", external_id="42", name="Kari Nordmann", handle="kari")
-    parent = make_post(channel, "p1", kind=Post.Kind.POST)
+    author = AuthorFactory(external_id="42", name="Kari Nordmann", handle="kari")
+    parent = PostFactory(channel=channel, external_id="p1", kind=Post.Kind.POST)
     team = TeamFactory()
-    post = make_post(
-        channel,
-        "c1",
+    post = PostFactory(
+        channel=channel,
+        external_id="c1",
         text="Appen virker ikke",
         author=author,
         parent=parent,
@@ -237,29 +231,33 @@ def test_an_unknown_post_is_404(lars, channel):
 def varied_posts(channel, ingrid, lars):
     other_channel = ChannelFactory(slug="x", platform="x", name="X")
     return {
-        "question": make_post(
-            channel,
-            "question",
+        "question": PostFactory(
+            channel=channel,
+            external_id="question",
             must_reply=True,
             categories=["product_question"],
             status=Post.Status.NEW,
             published_at=T0,
         ),
-        "complaint": make_post(
-            channel,
-            "complaint",
+        "complaint": PostFactory(
+            channel=channel,
+            external_id="complaint",
             must_reply=True,
             categories=["dissatisfied_customer", "negative"],
             status=Post.Status.OPEN,
             assignee=ingrid,
             published_at=T0 + timedelta(hours=1),
         ),
-        "praise": make_post(
-            channel, "praise", categories=[], status=Post.Status.CLOSED, published_at=T0 + timedelta(hours=2)
+        "praise": PostFactory(
+            channel=channel,
+            external_id="praise",
+            categories=[],
+            status=Post.Status.CLOSED,
+            published_at=T0 + timedelta(hours=2),
         ),
-        "tweet": make_post(
-            other_channel,
-            "tweet",
+        "tweet": PostFactory(
+            channel=other_channel,
+            external_id="tweet",
             must_reply=True,
             categories=["negative_review"],
             status=Post.Status.OPEN,
@@ -351,7 +349,9 @@ def test_a_bad_filter_value_is_400_naming_the_parameter(lars, varied_posts, para
 
 def test_it_pages_with_a_cursor_through_every_post_once(lars, channel):
     # Some posts share a publication time: the id orders them, and none is lost or repeated.
-    posts = [make_post(channel, f"c{n}", published_at=T0 + timedelta(minutes=n // 2)) for n in range(7)]
+    posts = [
+        PostFactory(channel=channel, external_id=f"c{n}", published_at=T0 + timedelta(minutes=n // 2)) for n in range(7)
+    ]
     expected = [post.external_id for post in sorted(posts, key=lambda p: (p.published_at, p.pk), reverse=True)]
     client = token_client(lars)
 
@@ -367,8 +367,12 @@ def test_it_pages_with_a_cursor_through_every_post_once(lars, channel):
 
 def test_the_next_page_keeps_the_filters(lars, channel):
     for n in range(3):
-        make_post(channel, f"open{n}", status=Post.Status.OPEN, published_at=T0 + timedelta(hours=n))
-        make_post(channel, f"new{n}", status=Post.Status.NEW, published_at=T0 + timedelta(hours=n))
+        PostFactory(
+            channel=channel, external_id=f"open{n}", status=Post.Status.OPEN, published_at=T0 + timedelta(hours=n)
+        )
+        PostFactory(
+            channel=channel, external_id=f"new{n}", status=Post.Status.NEW, published_at=T0 + timedelta(hours=n)
+        )
     client = token_client(lars)
 
     first = client.get(LIST, {"status": "open", "page_size": 2}).json()
@@ -383,8 +387,15 @@ def test_the_next_page_keeps_the_filters(lars, channel):
 def test_the_list_costs_a_fixed_number_of_queries(lars, ingrid, channel, count, django_assert_max_num_queries):
     team = TeamFactory()
     for n in range(count):
-        author = Author.objects.create(platform="facebook", external_id=str(n), name=f"Author {n}")
-        make_post(channel, f"c{n}", author=author, assignee=ingrid, team=team, published_at=T0 + timedelta(minutes=n))
+        author = AuthorFactory(external_id=str(n), name=f"Author {n}")
+        PostFactory(
+            channel=channel,
+            external_id=f"c{n}",
+            author=author,
+            assignee=ingrid,
+            team=team,
+            published_at=T0 + timedelta(minutes=n),
+        )
     client = token_client(lars)
 
     # The token and its user, the user's and the groups' permissions, the page.

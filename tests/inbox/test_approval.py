@@ -18,7 +18,7 @@ from inbox.models import Activity, Forward, InboxSettings, OutboxMessage, Post, 
 from inbox.work import actions as workflow
 from socialstrategy import roles
 from socialstrategy.models import Notification
-from tests.factories import ChannelFactory, UserFactory
+from tests.factories import PostFactory, UserFactory
 
 REPLY = "Vi beklager at leveringen var sen. Vi ser på saken i dag."
 
@@ -46,24 +46,20 @@ def approval_for_negative(db):
     settings.save()
 
 
-def make_negative_post() -> Post:
-    return Post.objects.create(
-        channel=ChannelFactory(name="Facebook"),
+@pytest.fixture
+def post(db, settings) -> Post:
+    """A negative post waiting for an answer."""
+    settings.SOCIAL_SANDBOX = True
+    return PostFactory(
+        channel__name="Facebook",
         external_id="123_456",
-        kind="comment",
+        author=None,
         text="Elendig service, pakken kom to uker for sent!",
-        published_at=datetime(2026, 5, 13, 8, tzinfo=UTC),
         must_reply=True,
         status="open",
         categories=["dissatisfied_customer", "negative"],
         due_at=datetime(2026, 5, 13, 14, tzinfo=UTC),
     )
-
-
-@pytest.fixture
-def post(db, settings):
-    settings.SOCIAL_SANDBOX = True
-    return make_negative_post()
 
 
 def test_a_reply_to_a_negative_post_waits_for_approval_and_sends_nothing(
@@ -258,14 +254,13 @@ def test_an_employee_answering_a_forwarded_negative_post_also_needs_approval(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_approving_at_once_send_the_reply_once(settings, django_user_model):
+def test_two_reviewers_approving_at_once_send_the_reply_once(settings, django_user_model, post):
     from socialstrategy.roles import apply_roles
 
     apply_roles()
     settings.SOCIAL_SANDBOX = True
     InboxSettings.objects.update_or_create(pk=1, defaults={"approval_for_negative": True})
     writer, *reviewers = (colleague(name, name.title(), "Test") for name in ("writer", "first", "second"))
-    post = make_negative_post()
     approval = workflow.reply_to_post(post=post, user=writer, text=REPLY)
     barrier = threading.Barrier(len(reviewers))
     outcomes = []

@@ -1,7 +1,6 @@
 """Claiming a post: one person at a time, and the others are told who."""
 
 import threading
-from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -10,24 +9,16 @@ from django.urls import reverse
 from inbox.models import Activity, Post
 from inbox.work import access
 from inbox.work import actions as workflow
-from tests.factories import ChannelFactory
+from tests.factories import PostFactory
 
 
-def make_post() -> Post:
-    return Post.objects.create(
-        channel=ChannelFactory(),
-        external_id="1",
-        kind="comment",
-        text="Appen fungerer ikke",
-        published_at=datetime(2026, 5, 13, 8, tzinfo=UTC),
-        must_reply=True,
-        status="open",
-    )
+@pytest.fixture
+def post(db) -> Post:
+    return PostFactory(text="Appen fungerer ikke", author=None, must_reply=True, status="open")
 
 
 @pytest.mark.django_db
-def test_a_claim_takes_the_post_and_logs_it(client, ingrid):
-    post = make_post()
+def test_a_claim_takes_the_post_and_logs_it(client, ingrid, post):
     client.force_login(ingrid)
 
     response = client.post(reverse("inbox:post-claim", args=[post.pk]), follow=True)
@@ -39,12 +30,11 @@ def test_a_claim_takes_the_post_and_logs_it(client, ingrid):
 
 
 @pytest.mark.django_db
-def test_a_second_claim_is_told_who_holds_the_post(client, ingrid, django_user_model):
+def test_a_second_claim_is_told_who_holds_the_post(client, ingrid, django_user_model, post):
     from django.contrib.auth.models import Group
 
     kari = django_user_model.objects.create_user("kari", first_name="Kari", last_name="Lie")
     kari.groups.add(Group.objects.get(name="communication_unit"))
-    post = make_post()
     workflow.claim_post(post=post, user=ingrid)
     client.force_login(kari)
 
@@ -58,8 +48,7 @@ def test_a_second_claim_is_told_who_holds_the_post(client, ingrid, django_user_m
 
 
 @pytest.mark.django_db
-def test_a_manager_cannot_claim(client, lars):
-    post = make_post()
+def test_a_manager_cannot_claim(client, lars, post):
     client.force_login(lars)
 
     assert client.post(reverse("inbox:post-claim", args=[post.pk])).status_code == 403
@@ -67,8 +56,7 @@ def test_a_manager_cannot_claim(client, lars):
 
 
 @pytest.mark.django_db
-def test_the_holder_releases_and_the_log_says_so(client, ingrid):
-    post = make_post()
+def test_the_holder_releases_and_the_log_says_so(client, ingrid, post):
     workflow.claim_post(post=post, user=ingrid)
     client.force_login(ingrid)
 
@@ -80,7 +68,7 @@ def test_the_holder_releases_and_the_log_says_so(client, ingrid):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_people_claiming_at_once_get_one_winner(django_user_model):
+def test_two_people_claiming_at_once_get_one_winner(django_user_model, post):
     from django.contrib.auth.models import Group
 
     from socialstrategy.roles import apply_roles
@@ -90,7 +78,6 @@ def test_two_people_claiming_at_once_get_one_winner(django_user_model):
     people = [django_user_model.objects.create_user(f"person{n}") for n in range(8)]
     for person in people:
         person.groups.add(group)
-    post = make_post()
     barrier = threading.Barrier(len(people))
     outcomes = []
 

@@ -12,18 +12,18 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from inbox.models import Activity, Author, Forward, InboxSettings, Note, OutboxMessage, Post, ReplyApproval, SavedReply
+from inbox.models import Activity, Forward, InboxSettings, Note, OutboxMessage, Post, ReplyApproval, SavedReply
 from inbox.work import actions as workflow
 from socialstrategy import roles
 from socialstrategy.models import NotificationPreference
-from tests.factories import ChannelFactory, UserFactory
+from tests.factories import AuthorFactory, ChannelFactory, PostFactory, UserFactory
 
 PUBLISHED = datetime(2026, 5, 13, 8, tzinfo=UTC)
 
 
 @pytest.fixture
 def author(db):
-    return Author.objects.create(platform="facebook", external_id="900", name="Kari Nordmann", handle="kari.n")
+    return AuthorFactory(platform="facebook", external_id="900", name="Kari Nordmann", handle="kari.n")
 
 
 @pytest.fixture
@@ -34,10 +34,9 @@ def facebook(db):
 @pytest.fixture
 def post(db, settings, facebook, author):
     settings.SOCIAL_SANDBOX = True
-    return Post.objects.create(
+    return PostFactory(
         channel=facebook,
         external_id="123_456",
-        kind="comment",
         text="Pakken min er ikke kommet.",
         author=author,
         published_at=PUBLISHED,

@@ -8,17 +8,17 @@ from django.utils import timezone
 
 from inbox.models import Activity, OutboxMessage, Post
 from inbox.work import actions as workflow
-from tests.factories import ChannelFactory, UserFactory
+from tests.factories import PostFactory, UserFactory
 
 
 @pytest.fixture
 def post(db, settings):
     settings.SOCIAL_SANDBOX = True
     now = timezone.now()
-    return Post.objects.create(
-        channel=ChannelFactory(name="Facebook"),
+    return PostFactory(
+        channel__name="Facebook",
         external_id="123_456",
-        kind="comment",
+        author=None,
         text="Når åpner dere?",
         published_at=now - timedelta(hours=1),
         must_reply=True,

@@ -15,10 +15,10 @@ from django.utils import timezone, translation
 
 from inbox.connectors import base
 from inbox.connectors.base import SendError, SendUnknown
-from inbox.models import Author, OutboxMessage, Post
+from inbox.models import OutboxMessage
 from inbox.work import outbox as sending
 from strategy.models import Channel
-from tests.factories import ChannelFactory
+from tests.factories import ChannelFactory, PostFactory
 
 from .payloads import PAGE_ID, X_ACCOUNT_ID
 from .test_polling import FakeServer
@@ -94,26 +94,13 @@ def platform(settings):
     server.close()
 
 
-def a_post(channel, external_id: str, kind: str = "comment", *, author_id: str = "999", **fields) -> Post:
-    author = Author.objects.create(platform=channel.platform, external_id=author_id, name="Kari Nordmann")
-    return Post.objects.create(
-        channel=channel,
-        external_id=external_id,
-        kind=kind,
-        author=author,
-        text="Når åpner dere?",
-        published_at=datetime(2026, 5, 13, 8, tzinfo=UTC),
-        **fields,
-    )
-
-
 def only_request(platform):
     [request] = platform.server.received
     return request
 
 
 def test_it_replies_to_a_facebook_comment(platform, facebook_page, ingrid):
-    post = a_post(facebook_page, "111_222")
+    post = PostFactory(channel=facebook_page, external_id="111_222")
     platform.answers[("POST", "/v21.0/111_222/comments")] = (200, {"id": "111_333"})
 
     message = sending.send_reply(post=post, text="  Hei Kari! Vi åpner kl. 9.  ", user=ingrid)
@@ -132,7 +119,9 @@ def test_it_replies_to_a_facebook_comment(platform, facebook_page, ingrid):
 
 
 def test_it_answers_a_messenger_message(platform, facebook_page):
-    post = a_post(facebook_page, "m_AbCdEf", "direct_message", author_id="24681357")
+    post = PostFactory(
+        channel=facebook_page, external_id="m_AbCdEf", kind="direct_message", author__external_id="24681357"
+    )
     platform.answers[("POST", "/v21.0/me/messages")] = (200, {"recipient_id": "24681357", "message_id": "m_XyZ"})
 
     message = sending.send_reply(post=post, text="Hei! Vi ser på saken.")
@@ -158,7 +147,7 @@ def test_it_publishes_on_the_facebook_page(platform, facebook_page, ingrid):
 
 
 def test_it_replies_on_x(platform, x_account):
-    post = a_post(x_account, "1790000000000000001", "mention", author_id="555")
+    post = PostFactory(channel=x_account, external_id="1790000000000000001", kind="mention", author__external_id="555")
     platform.answers[("POST", "/2/tweets")] = (
         201,
         {"data": {"id": "1790000000000000002", "text": "@olanordmann Neste uke!", "edit_history_tweet_ids": []}},
@@ -176,7 +165,9 @@ def test_it_replies_on_x(platform, x_account):
 
 
 def test_it_answers_an_x_direct_message(platform, x_account):
-    post = a_post(x_account, "1790000000000000010", "direct_message", author_id="555")
+    post = PostFactory(
+        channel=x_account, external_id="1790000000000000010", kind="direct_message", author__external_id="555"
+    )
     platform.answers[("POST", "/2/dm_conversations/with/555/messages")] = (
         201,
         {"data": {"dm_conversation_id": f"555-{X_ACCOUNT_ID}", "dm_event_id": "1790000000000000011"}},
@@ -198,11 +189,11 @@ def test_it_publishes_on_x(platform, x_account):
 
 
 def test_it_replies_in_a_youtube_thread(platform, youtube_channel):
-    post = a_post(
-        youtube_channel,
-        "UgzThread1.r1",
-        "reply",
-        author_id="UCkVfrGwV-iG9bSsgCbrNPxQ",
+    post = PostFactory(
+        channel=youtube_channel,
+        external_id="UgzThread1.r1",
+        kind="reply",
+        author__external_id="UCkVfrGwV-iG9bSsgCbrNPxQ",
         parent_external_id="UgzThread1",
         thread_external_id="UgzThread1",
     )
@@ -242,7 +233,7 @@ def test_youtube_cannot_publish_a_text_post(platform, youtube_channel):
     ],
 )
 def test_a_facebook_error_fails_the_reply_with_its_message(platform, facebook_page, answer, message):
-    post = a_post(facebook_page, "111_222")
+    post = PostFactory(channel=facebook_page, external_id="111_222")
     platform.answers[("POST", "/v21.0/111_222/comments")] = answer
 
     with pytest.raises(SendError) as raised:
@@ -270,7 +261,7 @@ def test_a_facebook_error_fails_the_reply_with_its_message(platform, facebook_pa
     ],
 )
 def test_an_x_problem_fails_the_reply_with_its_detail(platform, x_account, answer, message):
-    post = a_post(x_account, "1790000000000000001", "mention")
+    post = PostFactory(channel=x_account, external_id="1790000000000000001", kind="mention")
     platform.answers[("POST", "/2/tweets")] = answer
 
     with pytest.raises(SendError, match=r"^X answered") as raised:
@@ -281,7 +272,7 @@ def test_an_x_problem_fails_the_reply_with_its_detail(platform, x_account, answe
 
 
 def test_a_google_error_fails_the_reply_with_its_message(platform, youtube_channel):
-    post = a_post(youtube_channel, "UgzThread1", thread_external_id="UgzThread1")
+    post = PostFactory(channel=youtube_channel, external_id="UgzThread1", thread_external_id="UgzThread1")
     platform.answers[("POST", "/youtube/v3/comments")] = (403, GOOGLE_FORBIDDEN)
 
     with pytest.raises(SendError) as raised:
@@ -297,7 +288,7 @@ def test_a_platform_that_does_not_answer_in_time_leaves_the_reply_not_confirmed(
     monkeypatch.setattr(base, "READ_TIMEOUT", 0.2)
     platform.delay = 1.0
     platform.answers[("POST", "/v21.0/111_222/comments")] = (200, {"id": "111_333"})
-    post = a_post(facebook_page, "111_222")
+    post = PostFactory(channel=facebook_page, external_id="111_222")
 
     with pytest.raises(SendUnknown) as raised:
         sending.send_reply(post=post, text="Hei!")
@@ -326,7 +317,7 @@ def test_no_token_is_ever_logged(platform, facebook_page, x_account, caplog):
 
     with caplog.at_level("DEBUG"):
         with pytest.raises(SendError):
-            sending.send_reply(post=a_post(facebook_page, "111_222"), text="Hei!")
+            sending.send_reply(post=PostFactory(channel=facebook_page, external_id="111_222"), text="Hei!")
         sending.publish(channel=x_account, text="Hei!")
 
     assert caplog.text
@@ -338,7 +329,7 @@ def test_no_token_is_ever_logged(platform, facebook_page, x_account, caplog):
 @pytest.mark.parametrize("text", ["", "   \n "])
 def test_an_empty_text_is_refused_and_nothing_recorded(platform, facebook_page, text):
     with pytest.raises(ValidationError) as raised:
-        sending.send_reply(post=a_post(facebook_page, "111_222"), text=text)
+        sending.send_reply(post=PostFactory(channel=facebook_page, external_id="111_222"), text=text)
 
     assert raised.value.code == "empty"
     assert platform.server.received == []
@@ -347,7 +338,7 @@ def test_an_empty_text_is_refused_and_nothing_recorded(platform, facebook_page, 
 
 def test_a_later_reply_keeps_the_first_response_time(platform, facebook_page):
     first = datetime(2026, 5, 13, 9, tzinfo=UTC)
-    post = a_post(facebook_page, "111_222", first_response_at=first)
+    post = PostFactory(channel=facebook_page, external_id="111_222", first_response_at=first)
     platform.answers[("POST", "/v21.0/111_222/comments")] = (200, {"id": "111_333"})
 
     sending.send_reply(post=post, text="Og en ting til.")
@@ -358,7 +349,7 @@ def test_a_later_reply_keeps_the_first_response_time(platform, facebook_page):
 
 def test_the_sandbox_records_a_reply_and_calls_no_platform(platform, facebook_page, settings, ingrid):
     settings.SOCIAL_SANDBOX = True
-    post = a_post(facebook_page, "111_222")
+    post = PostFactory(channel=facebook_page, external_id="111_222")
 
     message = sending.send_reply(post=post, text="Hei Kari!", user=ingrid)
 

@@ -15,10 +15,11 @@ from inbox.triage import services as triage_services
 from inbox.triage import sweeps
 from socialstrategy.models import Notification
 from strategy.models import Channel, ReplyRule, Team, TeamMembership
-from tests.factories import UserFactory
+from tests.factories import PUBLISHED, AuthorFactory, PostFactory, UserFactory
 
 OSLO = ZoneInfo("Europe/Oslo")
-WEDNESDAY_MORNING = datetime(2026, 5, 13, 10, 0, tzinfo=OSLO)
+# 10:00 in Oslo on Wednesday 13 May 2026: when PostFactory's posts are published, unless a test says otherwise.
+WEDNESDAY_MORNING = PUBLISHED.astimezone(OSLO)
 
 
 @pytest.fixture
@@ -46,19 +47,8 @@ def support_team(rulebook):
     return {"team": team, "busy": busy, "idle": idle, "away": away, "lead": lead}
 
 
-def make_post(channel: Channel, text: str, *, published_at=WEDNESDAY_MORNING, external_id=None, **fields) -> Post:
-    return Post.objects.create(
-        channel=channel,
-        external_id=external_id or f"p{Post.objects.count() + 1}",
-        kind="comment",
-        text=text,
-        published_at=published_at,
-        **fields,
-    )
-
-
 def test_a_must_reply_post_gets_categories_a_deadline_a_team_and_its_reasons(facebook):
-    post = make_post(facebook, "Hei! Når åpner dere butikken i Tromsø?")
+    post = PostFactory(channel=facebook, text="Hei! Når åpner dere butikken i Tromsø?")
 
     decision = triage_services.triage_post(post_id=post.pk)
 
@@ -77,7 +67,7 @@ def test_a_must_reply_post_gets_categories_a_deadline_a_team_and_its_reasons(fac
 
 
 def test_a_post_that_needs_no_reply_has_no_deadline(facebook):
-    post = make_post(facebook, "Elsker den nye jakka! 😍")
+    post = PostFactory(channel=facebook, text="Elsker den nye jakka! 😍")
 
     triage_services.triage_post(post_id=post.pk)
 
@@ -86,7 +76,7 @@ def test_a_post_that_needs_no_reply_has_no_deadline(facebook):
 
 
 def test_triage_is_idempotent(facebook):
-    post = make_post(facebook, "Appen krasjer når jeg logger inn")
+    post = PostFactory(channel=facebook, text="Appen krasjer når jeg logger inn")
 
     first = triage_services.triage_post(post_id=post.pk)
     second = triage_services.triage_post(post_id=post.pk)
@@ -96,7 +86,9 @@ def test_triage_is_idempotent(facebook):
 
 
 def test_an_urgent_post_gets_the_shorter_target(facebook):
-    post = make_post(facebook, "My order never arrived and the app keeps crashing", published_at=WEDNESDAY_MORNING)
+    post = PostFactory(
+        channel=facebook, text="My order never arrived and the app keeps crashing", published_at=WEDNESDAY_MORNING
+    )
 
     decision = triage_services.triage_post(post_id=post.pk)
 
@@ -110,8 +102,10 @@ def test_routing_picks_the_least_busy_member_on_duty(facebook, support_team):
 
     for member in (support_team["busy"], support_team["idle"]):
         member.groups.add(Group.objects.get(name="communication_unit"))
-    make_post(facebook, "old", external_id="old", assignee=support_team["busy"], must_reply=True, status="open")
-    post = make_post(facebook, "Appen fungerer ikke")
+    PostFactory(
+        channel=facebook, text="old", external_id="old", assignee=support_team["busy"], must_reply=True, status="open"
+    )
+    post = PostFactory(channel=facebook, text="Appen fungerer ikke")
 
     triage_services.triage_post(post_id=post.pk)
 
@@ -126,8 +120,10 @@ def test_routing_to_an_employee_is_a_forward_from_the_system(facebook, support_t
     from django.contrib.auth.models import Group
 
     support_team["idle"].groups.add(Group.objects.get(name="employee"))
-    make_post(facebook, "old", external_id="old", assignee=support_team["busy"], must_reply=True, status="open")
-    post = make_post(facebook, "Appen fungerer ikke")
+    PostFactory(
+        channel=facebook, text="old", external_id="old", assignee=support_team["busy"], must_reply=True, status="open"
+    )
+    post = PostFactory(channel=facebook, text="Appen fungerer ikke")
 
     triage_services.triage_post(post_id=post.pk)
 
@@ -140,7 +136,7 @@ def test_routing_to_an_employee_is_a_forward_from_the_system(facebook, support_t
 
 
 def test_triage_does_not_take_a_post_from_whoever_holds_it(facebook, support_team, ingrid):
-    post = make_post(facebook, "Appen fungerer ikke", assignee=ingrid)
+    post = PostFactory(channel=facebook, text="Appen fungerer ikke", assignee=ingrid)
 
     triage_services.triage_post(post_id=post.pk)
 
@@ -149,7 +145,7 @@ def test_triage_does_not_take_a_post_from_whoever_holds_it(facebook, support_tea
 
 
 def test_an_override_is_a_new_decision_and_the_system_leaves_it(facebook, ingrid):
-    post = make_post(facebook, "Elsker den nye jakka!")
+    post = PostFactory(channel=facebook, text="Elsker den nye jakka!")
     triage_services.triage_post(post_id=post.pk)
 
     override = triage_services.override_triage(
@@ -166,7 +162,7 @@ def test_an_override_is_a_new_decision_and_the_system_leaves_it(facebook, ingrid
 
 
 def test_retriage_applies_changed_rules_to_open_posts(facebook, django_capture_on_commit_callbacks, eager_tasks):
-    post = make_post(facebook, "Kassen på nettsiden oppfører seg rart")
+    post = PostFactory(channel=facebook, text="Kassen på nettsiden oppfører seg rart")
     triage_services.triage_post(post_id=post.pk)
     assert not Post.objects.get(pk=post.pk).must_reply
     rule = ReplyRule.objects.get(slug="technical-problem")
@@ -199,20 +195,18 @@ def test_an_ingested_post_is_triaged_after_commit(facebook, django_capture_on_co
 
 @pytest.mark.parametrize("earlier", [0, 2])
 def test_a_repeated_complainer_is_urgent(facebook, earlier):
-    from inbox.models import Author
-
-    author = Author.objects.create(platform="facebook", external_id="77", name="Per")
+    author = AuthorFactory(platform="facebook", external_id="77", name="Per")
     for n in range(earlier):
-        make_post(
-            facebook,
-            "klage",
+        PostFactory(
+            channel=facebook,
+            text="klage",
             external_id=f"e{n}",
             author=author,
             must_reply=True,
             categories=["dissatisfied_customer"],
             published_at=WEDNESDAY_MORNING - timedelta(days=n + 1),
         )
-    post = make_post(facebook, "Skuffet over leveringen", external_id="now", author=author)
+    post = PostFactory(channel=facebook, text="Skuffet over leveringen", external_id="now", author=author)
 
     decision = triage_services.triage_post(post_id=post.pk)
 
@@ -227,7 +221,7 @@ class TestTheDeadlineSweep:
         ingrid.email = "ingrid@bedriften.example"
         ingrid.save()
         TeamMembership.objects.create(team=comm, user=ingrid)
-        post = make_post(facebook, "Appen fungerer ikke")
+        post = PostFactory(channel=facebook, text="Appen fungerer ikke")
         triage_services.triage_post(post_id=post.pk)
         after = datetime(2026, 5, 13, 16, 1, tzinfo=OSLO)
 
@@ -252,14 +246,14 @@ class TestTheDeadlineSweep:
         ]
 
     def test_a_post_answered_in_time_is_never_breached(self, facebook):
-        post = make_post(facebook, "Appen fungerer ikke")
+        post = PostFactory(channel=facebook, text="Appen fungerer ikke")
         triage_services.triage_post(post_id=post.pk)
         Post.objects.filter(pk=post.pk).update(first_response_at=WEDNESDAY_MORNING + timedelta(hours=1))
 
         assert sweeps.sweep_deadlines(now=datetime(2026, 5, 14, 9, 0, tzinfo=UTC)) == {"breached": 0, "warned": 0}
 
     def test_it_warns_thirty_minutes_before_the_deadline(self, facebook, support_team):
-        post = make_post(facebook, "Appen fungerer ikke")
+        post = PostFactory(channel=facebook, text="Appen fungerer ikke")
         triage_services.triage_post(post_id=post.pk)
 
         result = sweeps.sweep_deadlines(now=datetime(2026, 5, 13, 15, 40, tzinfo=OSLO))
@@ -271,7 +265,9 @@ class TestTheDeadlineSweep:
     def test_the_sweep_task_runs_under_its_lock(self, facebook, eager_tasks):
         from inbox.triage.tasks import sweep_deadlines_task
 
-        post = make_post(facebook, "Appen fungerer ikke", published_at=datetime(2020, 1, 6, 9, 0, tzinfo=OSLO))
+        post = PostFactory(
+            channel=facebook, text="Appen fungerer ikke", published_at=datetime(2020, 1, 6, 9, 0, tzinfo=OSLO)
+        )
         triage_services.triage_post(post_id=post.pk)
 
         with time_machine.travel(datetime(2020, 1, 7, 9, 0, tzinfo=OSLO)):

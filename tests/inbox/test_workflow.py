@@ -19,7 +19,7 @@ from inbox.work import access
 from inbox.work import actions as workflow
 from socialstrategy import roles
 from socialstrategy.models import Notification, NotificationPreference
-from tests.factories import ChannelFactory, TeamFactory, UserFactory
+from tests.factories import PostFactory, TeamFactory, UserFactory
 
 PUBLISHED = datetime(2026, 5, 13, 8, tzinfo=UTC)
 DUE = datetime(2026, 5, 13, 14, tzinfo=UTC)
@@ -48,10 +48,10 @@ def per(db):
 @pytest.fixture
 def post(db, settings):
     settings.SOCIAL_SANDBOX = True
-    return Post.objects.create(
-        channel=ChannelFactory(name="Facebook"),
+    return PostFactory(
+        channel__name="Facebook",
         external_id="123_456",
-        kind="comment",
+        author=None,
         text="Hvorfor er pakken min ikke kommet?",
         published_at=PUBLISHED,
         must_reply=True,
