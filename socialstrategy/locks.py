@@ -30,3 +30,11 @@ def sweep_lock(name: str) -> Iterator[bool]:
         if acquired and connection.is_usable():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def run_alone(name: str, function) -> bool:
+    """Run `function()` unless another process holds the lock `name` (a sweep still running); True when it ran."""
+    with sweep_lock(name) as acquired:
+        if acquired:
+            function()
+    return acquired

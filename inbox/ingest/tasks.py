@@ -29,13 +29,11 @@ def process_delivery_task(delivery_id: int) -> None:
 @shared_task(name="inbox.tasks.requeue_stale_deliveries_task")
 def sweep_deliveries_task() -> None:
     """Every minute (beat): send again what the broker lost or a dead worker held; give up on what keeps failing."""
-    from socialstrategy.locks import sweep_lock
+    from socialstrategy.locks import run_alone
 
     from .deliveries import sweep_deliveries
 
-    with sweep_lock("inbox.sweep_deliveries") as acquired:
-        if acquired:
-            sweep_deliveries()
+    run_alone("inbox.sweep_deliveries", sweep_deliveries)
 
 
 @shared_task(

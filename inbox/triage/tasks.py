@@ -38,22 +38,18 @@ def retriage_post_task(post_id: int) -> None:
 @shared_task(name="inbox.tasks.sweep_deadlines_task")
 def sweep_deadlines_task() -> None:
     """Every minute (beat): breaches and warnings. One sweep at a time (a database lock)."""
-    from socialstrategy.locks import sweep_lock
+    from socialstrategy.locks import run_alone
 
     from .sweeps import sweep_deadlines
 
-    with sweep_lock("inbox.sweep_deadlines") as acquired:
-        if acquired:
-            sweep_deadlines()
+    run_alone("inbox.sweep_deadlines", sweep_deadlines)
 
 
 @shared_task(name="inbox.triage.sweep_untriaged")
 def sweep_untriaged_task() -> None:
     """Every minute (beat): posts whose triage task was lost go to triage again."""
-    from socialstrategy.locks import sweep_lock
+    from socialstrategy.locks import run_alone
 
     from .sweeps import sweep_untriaged
 
-    with sweep_lock("inbox.sweep_untriaged") as acquired:
-        if acquired:
-            sweep_untriaged()
+    run_alone("inbox.sweep_untriaged", sweep_untriaged)

@@ -6,10 +6,8 @@ from celery import shared_task
 @shared_task(name="inbox.work.sweep_outbox")
 def sweep_outbox_task() -> None:
     """Every minute (beat): outbox messages left sending become not confirmed, and their writer is told."""
-    from socialstrategy.locks import sweep_lock
+    from socialstrategy.locks import run_alone
 
     from .outbox import sweep_outbox
 
-    with sweep_lock("inbox.sweep_outbox") as acquired:
-        if acquired:
-            sweep_outbox()
+    run_alone("inbox.sweep_outbox", sweep_outbox)

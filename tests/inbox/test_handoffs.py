@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from inbox.connectors import facebook
 from inbox.ingest import deliveries
-from inbox.models import Author, OutboxMessage, Post, TriageDecision, WebhookDelivery
+from inbox.models import OutboxMessage, Post, TriageDecision, WebhookDelivery
 from inbox.triage import sweeps
 from inbox.work import actions, outbox
 from socialstrategy.models import Notification
 from socialstrategy.roles import apply_roles
 from strategy.models import Channel, Team, TeamMembership
+from tests.factories import PostFactory
 
 from .payloads import PAGE_ID, facebook_body, fb_comment
 from .test_sending import platform  # noqa: F401 - the fake platform fixture
@@ -200,19 +201,20 @@ def test_the_deadline_sweep_commits_in_chunks_and_reads_the_recipients_once(face
 # --- Exactly-once replies ------------------------------------------------------
 
 
-@pytest.fixture
-def unanswered(facebook_page):
-    author = Author.objects.create(platform="facebook", external_id="999", name="Kari Nordmann")
-    return Post.objects.create(
-        channel=facebook_page,
+def an_unanswered_question(channel) -> Post:
+    return PostFactory(
+        channel=channel,
         external_id="111_222",
-        kind="comment",
-        author=author,
+        author__name="Kari Nordmann",
         text="Når åpner dere?",
-        published_at=datetime(2026, 5, 13, 8, tzinfo=UTC),
         must_reply=True,
         status="open",
     )
+
+
+@pytest.fixture
+def unanswered(facebook_page):
+    return an_unanswered_question(facebook_page)
 
 
 def test_a_reply_form_sent_twice_sends_one_reply(unanswered, ingrid, settings):
@@ -281,17 +283,7 @@ def test_eight_people_replying_at_once_make_one_platform_call(platform, facebook
     people = [django_user_model.objects.create_user(f"writer{n}") for n in range(8)]
     for person in people:
         person.groups.add(group)
-    author = Author.objects.create(platform="facebook", external_id="999", name="Kari Nordmann")
-    post = Post.objects.create(
-        channel=facebook_page,
-        external_id="111_222",
-        kind="comment",
-        author=author,
-        text="Når åpner dere?",
-        published_at=datetime(2026, 5, 13, 8, tzinfo=UTC),
-        must_reply=True,
-        status="open",
-    )
+    post = an_unanswered_question(facebook_page)
     platform.answers[("POST", "/v21.0/111_222/comments")] = (200, {"id": "111_333"})
     platform.delay = 0.2  # the platform is slow: everyone is writing while the first call is out
     barrier = threading.Barrier(len(people))
