@@ -211,6 +211,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 # The CSV import is the longest task; its hard time limit (seconds) bounds every other.
 INBOX_CSV_IMPORT_TIME_LIMIT = env.int("INBOX_CSV_IMPORT_TIME_LIMIT", default=60 * 60)
+BROKER_VISIBILITY_TIMEOUT = INBOX_CSV_IMPORT_TIME_LIMIT + 600
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Fail fast when Redis is down: a webhook must answer within seconds, and what
@@ -222,7 +223,7 @@ if REDIS_URL:
         # limit (the CSV import), or a long import still running would be started a
         # second time beside itself. A message whose worker died is redelivered after
         # it; the sweeps take up what it carried (deliveries, triage) within minutes.
-        "visibility_timeout": INBOX_CSV_IMPORT_TIME_LIMIT + 600,
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
     }
     CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_ACCEPT_CONTENT = ["json"]

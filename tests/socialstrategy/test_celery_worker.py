@@ -71,3 +71,30 @@ def test_a_worker_answers_through_redis():
     assert result.returncode == 0, result.stderr
     assert "pong from" in result.stdout
     assert "broker: redis://" in result.stdout or "broker: 127.0.0.1" in result.stdout
+
+
+def test_the_brokers_visibility_timeout_outlasts_every_tasks_hard_time_limit(settings):
+    """Else Redis hands a task still running to a second worker (a long CSV import would run twice)."""
+    from socialstrategy.celery import app
+
+    app.loader.import_default_modules()
+    limits = [task.time_limit or settings.CELERY_TASK_TIME_LIMIT for name, task in app.tasks.items() if "." in name]
+
+    assert "inbox.tasks.import_csv_task" in app.tasks
+    assert max(limits) == settings.INBOX_CSV_IMPORT_TIME_LIMIT
+    assert settings.BROKER_VISIBILITY_TIMEOUT > max(limits)
+
+
+def test_every_task_is_named_and_routed_to_a_queue_a_worker_consumes(settings):
+    from socialstrategy.celery import app
+
+    app.loader.import_default_modules()
+    ours = {name for name in app.tasks if name.startswith(("inbox.", "socialstrategy."))}
+    queues = {queue.name for queue in settings.CELERY_TASK_QUEUES}
+
+    assert queues == {"ingest", "triage", "default", "bulk"}
+    for route in settings.CELERY_TASK_ROUTES.values():
+        assert route["queue"] in queues
+    assert set(settings.CELERY_TASK_ROUTES) <= ours
+    # Beat names tasks by these names: each must exist.
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= ours
