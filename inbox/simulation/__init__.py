@@ -1,0 +1,1 @@
+"""Playing the platforms for the demo: realistic, signed Facebook and X deliveries (`simulate_traffic`)."""
