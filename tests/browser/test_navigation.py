@@ -69,7 +69,7 @@ def test_the_language_switcher_turns_the_page_english_and_back(page, live_server
 
 
 def test_logging_out_returns_to_the_login_page(page, live_server, demo):
-    log_in(page, live_server, "leder")
+    log_in(page, live_server, "leder", through_form=True)
 
     page.get_by_role("button", name="Logg ut").click()
 
