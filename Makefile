@@ -47,8 +47,11 @@ demo: install
 
 # The whole test suite. Uses PostgreSQL when DATABASE_URL is set and Redis when
 # REDIS_URL is set; without them it runs on SQLite and says which tests it skipped.
+# Without services the suite runs on two processes (pytest-xdist); with them (CI) in one,
+# so that the fault tests' timings have the machine to themselves.
+PYTEST_PROCESSES ?= $(if $(DATABASE_URL),0,2)
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff format --check .

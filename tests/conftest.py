@@ -35,7 +35,7 @@ def _missing_service(marker: str) -> str | None:
     return None
 
 
-_skipped_for_services: Counter = Counter()
+SERVICE_REASONS = ("needs PostgreSQL", "needs Redis", "needs Debian's chromium")
 
 
 def pytest_runtest_setup(item):
@@ -47,16 +47,21 @@ def pytest_runtest_setup(item):
             continue
         if REQUIRE_SERVICES:
             pytest.fail(f"TEST_REQUIRE_SERVICES is set but this test {reason}", pytrace=False)
-        _skipped_for_services[reason] += 1
         pytest.skip(reason)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not _skipped_for_services:
+    """Say how many tests were skipped for a missing service; read from the reports, so that it works under xdist."""
+    skipped: Counter = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(SERVICE_REASONS):
+            skipped[reason] += 1
+    if not skipped:
         return
-    total = sum(_skipped_for_services.values())
-    terminalreporter.write_sep("-", f"{total} service tests skipped")
-    for reason, count in _skipped_for_services.items():
+    terminalreporter.write_sep("-", f"{sum(skipped.values())} service tests skipped")
+    for reason, count in skipped.items():
         terminalreporter.write_line(f"{count} skipped: {reason}")
     terminalreporter.write_line("CI sets TEST_REQUIRE_SERVICES=1, which turns these skips into failures.")
 

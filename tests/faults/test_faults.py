@@ -43,7 +43,7 @@ from tests.inbox.payloads import PAGE_ID, facebook_body, facebook_signature, fb_
 
 from .conftest import FAULT_SETTINGS, Services, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("redis")]
 
 MAX_ATTEMPTS = int(FAULT_SETTINGS["INBOX_DELIVERY_MAX_ATTEMPTS"])
 TRIAGE_TASK = "inbox.tasks.triage_post_task"

@@ -21,7 +21,8 @@ from .payloads import PAGE_ID, facebook_body, facebook_signature, fb_comment
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
+# One Redis database for the whole run: the tests that use it run in one xdist group, one at a time.
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow, pytest.mark.xdist_group("redis")]
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ def test_a_worker_answers_through_the_filesystem_broker(tmp_path):
 
 
 @pytest.mark.redis
+@pytest.mark.xdist_group("redis")
 def test_a_worker_answers_through_redis():
     env = {**os.environ, "DEBUG": "true", "CELERY_TASK_ALWAYS_EAGER": "false"}
 
