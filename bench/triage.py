@@ -1,7 +1,7 @@
 """
 How fast posts are triaged.
 
-(a) The pure triage (inbox/triage.py) on one core: posts a second over the labelled
+(a) The pure triage (inbox/triage/engine.py) on one core: posts a second over the labelled
     set, with warm caches (the same texts again) and cold (every text made unique).
 (b) End to end through Celery: posts stored, `triage_post_task` enqueued for each,
     a real worker triaging them against the database: posts a second and the lag
