@@ -6,6 +6,7 @@ publishing through the v2 API. Formats: ../shared/PLATFORMS.md.
 
 import base64
 import json
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -41,8 +42,27 @@ def sign(secret: str, message: bytes) -> str:
     return "sha256=" + base64.b64encode(hmac_sha256(secret, message)).decode("ascii")
 
 
+# The CRC check signs a text the caller chooses with the same secret as the deliveries:
+# only a token of the shape the platform sends is signed (short, of the URL-safe and
+# base64 alphabets, and not JSON), so that no delivery body can ever be signed through it.
+CRC_TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{8,256}")
+
+
+def is_crc_token(token: str) -> bool:
+    """True for a token of the platform's shape; never for a text a delivery could be."""
+    if not CRC_TOKEN.fullmatch(token):
+        return False
+    try:
+        json.loads(token)
+    except ValueError:
+        return True
+    return False  # a JSON number (or the like): a body the webhook would store
+
+
 def crc_response(consumer_secret: str, crc_token: str) -> dict:
-    """The answer to the CRC check: proves we hold the consumer secret."""
+    """The answer to the CRC check: proves we hold the consumer secret. ValueError for a token of another shape."""
+    if not is_crc_token(crc_token):
+        raise ValueError("not a CRC token")
     return {"response_token": sign(consumer_secret, crc_token.encode("utf-8"))}
 
 

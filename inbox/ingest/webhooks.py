@@ -73,6 +73,10 @@ def x_webhook(request: HttpRequest) -> HttpResponse:
         token = request.GET.get("crc_token", "")
         if not token or not settings.X_CONSUMER_SECRET:
             return _forbidden("x", request, "no crc_token, or X_CONSUMER_SECRET is not set")
+        if not x.is_crc_token(token):
+            # Never sign a text of the caller's choosing: it could be a delivery's body.
+            logger.warning("x webhook: a crc_token not of the platform's shape was refused (%d characters)", len(token))
+            return JsonResponse({"error": "crc_token is not of the platform's shape"}, status=400)
         return JsonResponse(x.crc_response(settings.X_CONSUMER_SECRET, token))
     if _too_large(request):
         return _payload_too_large()

@@ -1,5 +1,9 @@
+import json
+
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from inbox.connectors import x
 from inbox.models import Post, WebhookDelivery
@@ -161,3 +165,49 @@ def test_a_bad_created_at_fails_with_where(post_delivery, x_account):
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert delivery.error.startswith("tweet_create_events[0]: created_at 'yesterday'")
+
+
+# --- The CRC check signs nothing a delivery could be -------------------------------
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        '{"for_user_id":"2244994945","tweet_create_events":[]}',  # a whole delivery body
+        x_body(tweet_create_events=[tweet("1001")]).decode(),
+        "[1,2,3,4,5,6,7,8]",
+        "12345678901234",  # a JSON number: a body the webhook would store
+        "1.5e+10000",
+        "short",
+        "a" * 257,
+        "token with spaces",
+        "ødeleggende-token",
+    ],
+)
+def test_a_crc_token_of_another_shape_is_refused_and_nothing_signed(client, db, token):
+    response = client.get(URL, {"crc_token": token})
+
+    assert response.status_code == 400
+    assert "response_token" not in response.content.decode()
+    with pytest.raises(ValueError):
+        x.crc_response("secret", token)
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+        lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+        max_leaves=20,
+    )
+)
+def test_no_json_value_can_be_signed_through_the_crc_check(value):
+    body = json.dumps(value, separators=(",", ":"))
+
+    assert not x.is_crc_token(body)
+    assert not x.is_crc_token(json.dumps(value))
+
+
+@given(st.dictionaries(st.text(), st.text() | st.integers(), min_size=1))
+def test_no_json_object_can_be_signed_through_the_crc_check(value):
+    for body in (json.dumps(value), json.dumps(value, separators=(",", ":")), json.dumps(value, indent=2)):
+        assert not x.is_crc_token(body)
