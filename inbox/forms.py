@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socialstrategy.links import WebLinkField
 from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, Team
 
@@ -66,7 +67,7 @@ class ReplyRuleForm(forms.ModelForm):
 
 class KnownClaimForm(forms.ModelForm):
     # A link typed without a scheme is https (Django 6's default, asked for now).
-    url = forms.URLField(label=_("link to the facts"), required=False, assume_scheme="https")
+    url = WebLinkField(label=_("link to the facts"), required=False)
 
     class Meta:
         model = KnownClaim
@@ -217,9 +218,7 @@ class ForwardForm(forms.Form):
         max_length=4000,
         help_text=_("What should they do? They see the post, its thread and the author's history."),
     )
-    link = forms.URLField(
-        label=_("Link to more detailed information"), required=False, max_length=500, assume_scheme="https"
-    )
+    link = WebLinkField(label=_("Link to more detailed information"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

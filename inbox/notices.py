@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from socialstrategy.links import web_link
 from socialstrategy.models import Notification
 from socialstrategy.notifications import excerpt, notify
 
@@ -12,7 +13,7 @@ Kind = Notification.Kind
 
 def notify_about(post: Post, *, users, kind: str, text: str = "") -> int:
     """Notify these users about the post (in the caller's transaction; emails after commit)."""
-    external = post.url if post.url.startswith(("https://", "http://")) else ""
+    external = web_link(post.url)
     return notify(
         users=users,
         kind=kind,

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from socialstrategy.links import web_link_validator
+
 
 class Goal(models.Model):
     """An improvement the organisation wants from social media (strategy section 4)."""
@@ -285,7 +287,7 @@ class KnownClaim(models.Model):
         help_text=_('Parts that must all be there, joined by "&"; alternatives within a part joined by "|".'),
     )
     correction = models.TextField(_("the correct fact"))
-    url = models.URLField(_("link to the facts"), blank=True)
+    url = models.URLField(_("link to the facts"), blank=True, validators=[web_link_validator])
     enabled = models.BooleanField(_("enabled"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

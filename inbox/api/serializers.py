@@ -49,6 +49,7 @@ class PostSerializer(serializers.ModelSerializer):
             "team",
             "parent",
             "url",
+            "refused_url",
             "language",
             "is_ours",
             "edited_at",
@@ -108,7 +109,16 @@ class PostIngestSerializer(serializers.Serializer):
         default="",
         help_text=_("The platform id of the post this one answers; it is linked when that post arrives."),
     )
-    url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    # Any text: an http or https address becomes the post's link; anything else is kept as text, never a link.
+    url = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "The post on the platform. Only an http or https address becomes a link; anything else is kept as text."
+        ),
+    )
     language = serializers.CharField(max_length=12, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):

@@ -43,6 +43,8 @@ class PostEvent:
     parent_external_id: str = ""
     thread_external_id: str = ""
     url: str = ""
+    # A URL the source gave that is not an http or https link: kept as text, never a link.
+    refused_url: str = ""
     language: str = ""
     is_ours: bool = False
     raw: dict = field(default_factory=dict, compare=False)

@@ -15,6 +15,8 @@ from datetime import datetime
 
 from django.utils.dateparse import parse_datetime
 
+from socialstrategy.links import is_web_link, web_link
+
 from .base import AccountBatch, AuthorData, PayloadError, PostEvent, text_of
 
 KINDS = ("post", "comment", "reply", "mention", "direct_message")
@@ -60,6 +62,7 @@ def parse_post(item, where: str = "") -> tuple[str, PostEvent]:
             name=_at_most(text_of(author.get("name")).strip(), 200, f"{prefix}author.name"),
             handle=_at_most(text_of(author.get("handle")).strip(), 200, f"{prefix}author.handle"),
         )
+    url = _at_most(text_of(item.get("url")).strip(), 500, f"{prefix}url")
     return str(channel), PostEvent(
         external_id=external_id.strip(),
         kind=kind,
@@ -69,7 +72,8 @@ def parse_post(item, where: str = "") -> tuple[str, PostEvent]:
         parent_external_id=_at_most(
             str(item.get("parent_external_id") or "").strip(), 128, f"{prefix}parent_external_id"
         ),
-        url=_at_most(text_of(item.get("url")).strip(), 500, f"{prefix}url"),
+        url=web_link(url),
+        refused_url="" if is_web_link(url) or not url else url,
         language=text_of(item.get("language")).strip()[:12],
         raw=item,
     )

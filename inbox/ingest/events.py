@@ -106,6 +106,7 @@ def _create_post(channel: Channel, event: PostEvent, delivery, **fields) -> Post
             "text": event.text,
             "language": event.language,
             "url": event.url,
+            "refused_url": event.refused_url,
             "published_at": published_at,
             "parent_external_id": event.parent_external_id,
             "thread_external_id": event.thread_external_id,

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socialstrategy.links import web_link_validator
 from strategy.models import Channel, Priority, Team
 
 
@@ -138,7 +139,9 @@ class Post(models.Model):
     )
     text = models.TextField(_("text"), blank=True)
     language = models.CharField(_("language"), max_length=12, blank=True)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True, validators=[web_link_validator])
+    # What the source gave as the link when it was not an http or https address: text only.
+    refused_url = models.TextField(_("link not shown"), blank=True)
     published_at = models.DateTimeField(_("published"))
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)

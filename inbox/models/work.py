@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from socialstrategy.links import web_link_validator
 from strategy.models import CATEGORY_CHOICES, Channel, Team
 
 from .posts import Post
@@ -161,7 +162,9 @@ class Forward(models.Model):
         Team, on_delete=models.CASCADE, null=True, blank=True, related_name="forwards", verbose_name=_("to team")
     )
     note = models.TextField(_("note"))
-    link = models.URLField(_("link to more detailed information"), max_length=500, blank=True)
+    link = models.URLField(
+        _("link to more detailed information"), max_length=500, blank=True, validators=[web_link_validator]
+    )
     created_at = models.DateTimeField(_("forwarded"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)

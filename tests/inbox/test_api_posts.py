@@ -184,6 +184,7 @@ def test_it_shows_a_post_with_its_author_and_workflow(lars, ingrid, channel):
         "team",
         "parent",
         "url",
+        "refused_url",
         "language",
         "is_ours",
         "edited_at",
@@ -493,7 +494,6 @@ def test_a_reply_sent_before_its_parent_is_linked_when_the_parent_comes(ingrid, 
         ({"channel": None}, "channel"),
         ({"channel": "facebook"}, "channel"),
         ({"channel": 999999}, "channel"),
-        ({"url": "not a link"}, "url"),
         ({"language": "norsk bokmål (Norge)"}, "language"),
     ],
 )
@@ -560,3 +560,13 @@ def test_a_too_long_url_is_named_not_a_database_error():
 
     with pytest.raises(PayloadError, match="url: at most 500 characters"):
         parse_post(item)
+
+
+def test_a_url_that_is_not_an_http_or_https_address_is_kept_as_text_not_as_a_link(ingrid, channel):
+    client = APIClient()
+    client.force_authenticate(ingrid)
+
+    response = client.post(LIST, generic_post(channel, url="javascript:alert(1)"), format="json")
+
+    assert response.status_code == 201
+    assert (response.json()["url"], response.json()["refused_url"]) == ("", "javascript:alert(1)")
