@@ -203,6 +203,7 @@ class ThreadEntry:
 class Thread:
     entries: list[ThreadEntry]
     others: int  # further comments on the thread's first post, not shown
+    hidden: int = 0  # posts of this conversation the reader may not see (work.access)
 
 
 def thread_of(post: Post, limit: int = 100) -> Thread:

@@ -83,8 +83,9 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         ]
     context = {
         "post": post,
-        "thread": thread_of(post),
-        "history": author_history(post),
+        "thread": access.visible_thread(user, thread_of(post)),
+        "history": author_history(post) if access.sees_author_history(user) else None,
+        "sees_history": access.sees_author_history(user),
         "decisions": decisions,
         "activities": _readable(post.activities.select_related("actor")[:100]),
         "notes": post.notes.select_related("author"),

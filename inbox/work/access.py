@@ -10,7 +10,7 @@ the author's history. A manager (`inbox.view_post` alone) reads, and touches not
 from django.core.exceptions import PermissionDenied
 
 from ..models import Forward, Post
-from ..selectors import ever_forwarded_to, to_user_or_team
+from ..selectors import Thread, ThreadEntry, ever_forwarded_to, to_user_or_team
 
 
 class PostHeldByOther(Exception):
@@ -50,3 +50,40 @@ def can_answer(user, post: Post) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+# --- What a post's page shows ---------------------------------------------------------
+#
+# Whoever may read the inbox (`inbox.view_post`: the communication unit, managers) sees
+# the whole page. An employee who opens a post forwarded to them sees that post, the
+# forwarder's note and link, the triage decision, notes and activity on it, and of the
+# conversation only the posts forwarded to them and our own replies to those; the rest
+# is counted ("2 more posts in this conversation are not shared with you"). The
+# author's other posts are not shown: they are the communication unit's to read.
+
+
+def reads_everything(user) -> bool:
+    return user.has_perm("inbox.view_post")
+
+
+def sees_author_history(user) -> bool:
+    return reads_everything(user)
+
+
+def visible_thread(user, thread: Thread) -> Thread:
+    """The conversation as this person may read it: the posts they may open, and our replies to those."""
+    if reads_everything(user):
+        return thread
+    ids = {entry.post.pk for entry in thread.entries if entry.post is not None}
+    allowed = set(ever_forwarded_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+    def shown(entry: ThreadEntry) -> bool:
+        if entry.post is not None and entry.post.pk in allowed:
+            return True
+        if entry.ours and entry.post is not None:
+            return entry.post.parent_id in allowed
+        return entry.message is not None and entry.message.in_reply_to_id in allowed
+
+    entries = [entry for entry in thread.entries if shown(entry)]
+    hidden = len(thread.entries) - len(entries) + thread.others
+    return Thread(entries=entries, others=0, hidden=hidden)
