@@ -10,7 +10,11 @@ class SocialstrategyConfig(AppConfig):
     verbose_name = _("socialstrategy")
 
     def ready(self) -> None:
-        from . import roles
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import middleware, roles
+
+        user_logged_in.connect(middleware.start_session_clock, dispatch_uid="socialstrategy.start_session_clock")
 
         # Roles are code: after every migrate the groups hold exactly the permissions
         # of roles.ROLES (a new model's permissions exist by then).

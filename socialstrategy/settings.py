@@ -6,6 +6,7 @@ them. With none set, DEBUG is off and SECRET_KEY is required, so nothing insecur
 runs by accident. `make demo` and the test suite set DEBUG=true.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI and ReDoc served from our static files, never from a CDN.
     "drf_spectacular_sidecar",
+    # Login throttling and lockout.
+    "axes",
     "socialstrategy",
     "strategy",
     "inbox",
@@ -64,6 +67,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Ends a session past its absolute lifetime, however active it has been.
+    "socialstrategy.middleware.SessionLifetimeMiddleware",
+    # Last, as its documentation asks: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "socialstrategy.urls"
@@ -115,6 +122,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Axes first: a locked-out username and address is refused before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked out for AXES_COOLOFF_MINUTES; a right
+# password resets the count. Unlock earlier: `python manage.py axes_reset_username NAME`,
+# or delete the attempt in the admin (README: "Accounts").
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the proxy the client's address is in X-Forwarded-For: how many proxies to trust.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Sessions end after SESSION_IDLE_HOURS without a request (a working day by default), and
+# after SESSION_ABSOLUTE_HOURS whatever happens (socialstrategy.middleware renews the
+# idle expiry every few minutes of use).
+SESSION_COOKIE_AGE = int(env.float("SESSION_IDLE_HOURS", default=8) * 3600)
+SESSION_ABSOLUTE_SECONDS = int(env.float("SESSION_ABSOLUTE_HOURS", default=24) * 3600)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
