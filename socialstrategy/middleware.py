@@ -71,3 +71,22 @@ class SessionLifetimeMiddleware:
             if now - session.get(LAST_SEEN, 0) > RENEW_EVERY_SECONDS:
                 session[LAST_SEEN] = now  # saved with the response: the idle expiry moves on
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """
+    Every answer says which browser features are off (Permissions-Policy), and every
+    page behind the login says `Cache-Control: private, no-store`, so that no shared
+    cache and no browser history keeps a post, a person or a decision.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(f"/{settings.STATIC_URL}"):
+            response.headers["Cache-Control"] = "private, no-store"
+        return response

@@ -47,8 +47,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI and ReDoc served from our static files, never from a CDN.
     "drf_spectacular_sidecar",
-    # Login throttling and lockout.
+    # Login throttling and lockout; the Content-Security-Policy header.
     "axes",
+    "csp",
     "socialstrategy",
     "strategy",
     "inbox",
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: private, no-store behind the login; the Permissions-Policy header.
+    "socialstrategy.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "socialstrategy.middleware.ChosenLanguageMiddleware",
@@ -203,6 +207,24 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): our own files only, no inline script or style
+# (the pages have none; htmx is told not to inject its indicator style), no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The browser features no page of ours uses, turned off.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 LOGGING = {
     "version": 1,

@@ -10,9 +10,10 @@ session. Both need a login (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]), whatever
 role: the schema tells what the API can do, not what is in the inbox.
 """
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from .views import ChannelViewSet, PostViewSet
@@ -25,6 +26,14 @@ router.register("channels", ChannelViewSet, basename="channel")
 
 urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    # The split view loads its start-up script from this address, not inline: the CSP
+    # holds. Swagger UI sets style attributes as it draws, which this page alone allows.
+    path(
+        "docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
+        ),
+        name="docs",
+    ),
     *router.urls,
 ]

@@ -38,7 +38,8 @@ def chromium():
 @pytest.fixture
 def page(chromium):
     # An English-speaking browser: the product must still answer in bokmål.
-    context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script; tests/browser/test_csp.py checks the policy itself.
+    context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
