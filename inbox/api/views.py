@@ -16,7 +16,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -27,6 +26,7 @@ from ..connectors.base import PayloadError
 from ..ingest import deliveries
 from ..models import Post
 from ..selectors import filter_posts
+from .parsers import SafeJSONParser
 from .permissions import ReadWriteModelPermissions
 from .serializers import ChannelSerializer, PostFilterSerializer, PostIngestSerializer, PostSerializer
 
@@ -58,7 +58,7 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     permission_classes = [ReadWriteModelPermissions]
     pagination_class = PostPagination
     # The body is stored as the delivery and read by the generic connector: JSON only.
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     lookup_value_converter = "int"
 
     def get_serializer_class(self) -> type[PostSerializer | PostIngestSerializer]:

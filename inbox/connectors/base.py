@@ -5,6 +5,8 @@ What every connector's parser returns, plain data with no ORM; and what its send
 
 import hashlib
 import hmac
+import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -57,6 +59,51 @@ class AccountBatch:
     account_id: str
     events: list[PostEvent] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+
+
+# JSON from outside is parsed with a depth limit: Python's parser recurses, and a body
+# nested thousands deep would end in a RecursionError instead of a reason.
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def load_json(body: bytes | str, *, max_depth: int = MAX_JSON_DEPTH):
+    """
+    Parse JSON from outside: PayloadError (with the reason) for a body that is not
+    UTF-8, not JSON, or nested deeper than `max_depth`. Strings come back safe to store:
+    NUL characters dropped, lone surrogates replaced by U+FFFD (PostgreSQL takes neither).
+    """
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes | bytearray | memoryview) else body
+    except UnicodeDecodeError as exc:
+        raise PayloadError(f"not JSON: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_JSON_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > max_depth:
+                raise PayloadError(f"not accepted: JSON nested deeper than {max_depth} levels")
+    try:
+        return _safe(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise PayloadError(f"not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise PayloadError(f"not accepted: JSON nested deeper than {max_depth} levels") from exc
+
+
+def _safe(value):
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {_safe(key): _safe(item) for key, item in value.items()}
+    return value
 
 
 def hmac_sha256(secret: str, message: bytes) -> bytes:

@@ -5,7 +5,6 @@ replying (comments, Messenger) and publishing on the Page through the Graph API.
 Formats: ../shared/PLATFORMS.md. A POST may batch many entries (pages) and changes.
 """
 
-import json
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -23,6 +22,7 @@ from .base import (
     from_unix_ms,
     hmac_sha256,
     id_of,
+    load_json,
     post_json,
     require_token,
     signatures_match,
@@ -56,10 +56,7 @@ def verify_subscription(params, verify_token: str) -> str | None:
 
 
 def parse(body: bytes) -> list[AccountBatch]:
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PayloadError(f"not JSON: {exc}") from exc
+    payload = load_json(body)
     if not isinstance(payload, dict) or payload.get("object") != "page":
         raise PayloadError('expected {"object": "page", "entry": [...]}')
     entries = payload.get("entry")

@@ -10,23 +10,19 @@ platform's webhook. One post:
 `channel` is our channel's id; a delivery holds one post or a list of them.
 """
 
-import json
 from datetime import datetime
 
 from django.utils.dateparse import parse_datetime
 
 from socialstrategy.links import is_web_link, web_link
 
-from .base import AccountBatch, AuthorData, PayloadError, PostEvent, text_of
+from .base import AccountBatch, AuthorData, PayloadError, PostEvent, load_json, text_of
 
 KINDS = ("post", "comment", "reply", "mention", "direct_message")
 
 
 def parse(body: bytes) -> list[AccountBatch]:
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PayloadError(f"not JSON: {exc}") from exc
+    payload = load_json(body)
     items = payload if isinstance(payload, list) else [payload]
     batches: dict[str, AccountBatch] = {}
     for index, item in enumerate(items):

@@ -24,6 +24,7 @@ from .base import (
     from_unix_ms,
     hmac_sha256,
     id_of,
+    load_json,
     post_json,
     require_token,
     signatures_match,
@@ -80,10 +81,7 @@ def verify_signature(secrets: list[str], body: bytes, headers) -> bool:
 
 
 def parse(body: bytes) -> list[AccountBatch]:
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PayloadError(f"not JSON: {exc}") from exc
+    payload = load_json(body)
     if not isinstance(payload, dict) or not id_of(payload.get("for_user_id")):
         raise PayloadError('expected {"for_user_id": "...", ...}')
     batch = AccountBatch(account_id=id_of(payload["for_user_id"]))

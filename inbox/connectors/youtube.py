@@ -31,6 +31,7 @@ from .base import (
     SendError,
     SendResult,
     id_of,
+    load_json,
     post_json,
     require_token,
     text_of,
@@ -62,10 +63,7 @@ def envelope(*, channel_id: str, resource: str, response_body: bytes, parent_id:
 
 
 def parse(body: bytes) -> list[AccountBatch]:
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PayloadError(f"not JSON: {exc}") from exc
+    payload = load_json(body)
     if not isinstance(payload, dict) or payload.get("kind") != ENVELOPE_KIND:
         raise PayloadError(f'expected the poller\'s envelope {{"kind": "{ENVELOPE_KIND}", ...}}')
     channel_id = id_of(payload.get("channelId"))

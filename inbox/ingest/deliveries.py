@@ -10,7 +10,6 @@ held (the lease expired); a copy of the task that finds the delivery claimed or 
 does nothing. Processing is idempotent: running it again changes nothing.
 """
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from django.utils import timezone
 from socialstrategy.queueing import enqueue_on_commit, send_now
 
 from ..connectors import facebook, generic, x, youtube
-from ..connectors.base import AccountBatch, PayloadError
+from ..connectors.base import AccountBatch, PayloadError, load_json
 from ..models import Post, WebhookDelivery
 from . import events, tasks
 
@@ -80,15 +79,15 @@ def record_delivery(*, source: str, body: bytes, headers) -> WebhookDelivery:
     """
     kept = kept_headers(headers)
     try:
-        json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        logger.warning("%s delivery is signed but not JSON: %s", source, exc)
+        load_json(body)
+    except PayloadError as exc:
+        logger.warning("%s delivery is signed but cannot be read: %s", source, exc)
         return WebhookDelivery.objects.create(
             source=source,
             body=body,
             headers=kept,
             status=Status.FAILED,
-            error=f"Not JSON: {exc}",
+            error=str(exc)[:1].upper() + str(exc)[1:],
             processed_at=timezone.now(),
         )
     now = timezone.now()
@@ -282,7 +281,7 @@ def ingest_api_post(*, body: bytes, headers) -> tuple[Post, bool]:
     delivery = process_delivery(delivery_id=delivery.pk)
     if delivery is None or delivery.status != Status.PROCESSED:
         raise PayloadError(delivery.error if delivery else "the delivery was processed elsewhere")
-    channel_id, event = generic.parse_post(json.loads(body))
+    channel_id, event = generic.parse_post(load_json(body))
     post = Post.objects.select_related("author").get(channel_id=int(channel_id), external_id=event.external_id)
     # A post keeps the delivery that first brought it: this one only when it made the
     # post, which stays true when two identical requests race.
