@@ -159,18 +159,15 @@ def test_every_url_has_a_row():
     assert sorted(set(TABLE) - set(url_names())) == [], "TABLE names a URL that is gone"
 
 
-def test_every_visitor_gets_what_the_table_says(client, world, request):
-    found, expected = {}, {}
-    for index, visitor in enumerate(VISITORS):
-        client.logout()
-        if visitor != "anonymous":
-            client.force_login(request.getfixturevalue(visitor))
-        for name in TABLE:
-            found[(name, visitor)] = outcome(client.get(path_of(name, world)))
-            expected[(name, visitor)] = TABLE[name][index]
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_every_visitor_gets_what_the_table_says(client, world, request, visitor):
+    index = VISITORS.index(visitor)
+    if visitor != "anonymous":
+        client.force_login(request.getfixturevalue(visitor))
+    found = {name: outcome(client.get(path_of(name, world))) for name in TABLE}
 
-    wrong = {key: (found[key], expected[key]) for key in found if found[key] != expected[key]}
-    assert wrong == {}, "\n".join(f"{n} as {v}: got {g}, expected {e}" for (n, v), (g, e) in sorted(wrong.items()))
+    wrong = {name: (found[name], TABLE[name][index]) for name in TABLE if found[name] != TABLE[name][index]}
+    assert wrong == {}, "\n".join(f"{name}: got {got}, expected {want}" for name, (got, want) in sorted(wrong.items()))
 
 
 def test_a_manager_changes_nothing_through_any_of_it(lars):
