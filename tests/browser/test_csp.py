@@ -28,7 +28,7 @@ def test_the_staff_pages_break_no_rule_of_their_policy(strict_page, live_server,
 
     for path in PAGES:
         strict_page.goto(f"{live_server.url}{path}")
-        strict_page.wait_for_load_state("networkidle")
+        strict_page.wait_for_load_state("load")
 
     assert strict_page.violations == []
 
