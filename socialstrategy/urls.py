@@ -31,3 +31,5 @@ urlpatterns = [
     path("api/v1/", include("inbox.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "socialstrategy.views.page_not_found"

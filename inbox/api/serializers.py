@@ -157,3 +157,9 @@ class PostFilterSerializer(serializers.Serializer):
         required=False,
         help_text=_("ISO 8601; posts published before this time. Without a zone, in Europe/Oslo time."),
     )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What the API answers when it refuses: the reason, in the reader's language."""
+
+    detail = serializers.CharField(help_text=_("Why the request was refused."))

@@ -28,7 +28,7 @@ from ..models import Post
 from ..selectors import filter_posts
 from .parsers import SafeJSONParser
 from .permissions import ReadWriteModelPermissions
-from .serializers import ChannelSerializer, PostFilterSerializer, PostIngestSerializer, PostSerializer
+from .serializers import ChannelSerializer, ErrorSerializer, PostFilterSerializer, PostIngestSerializer, PostSerializer
 
 
 class PostPagination(CursorPagination):
@@ -43,14 +43,24 @@ class ChannelPagination(CursorPagination):
     ordering = ("id",)
 
 
+# The refusals every endpoint can answer, in JSON: {"detail": "..."}.
+REFUSED = {
+    401: OpenApiResponse(ErrorSerializer, description=_("No token or session: log in, or send a token.")),
+    403: OpenApiResponse(ErrorSerializer, description=_("Your role may not do this.")),
+}
+NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description=_("There is no such object."))}
+BAD_FILTER = {400: OpenApiResponse(description=_("A filter is wrong; the answer names it."))}
+
+
 # Plain equality filters of the list: query parameter -> lookup.
 @extend_schema_view(
     list=extend_schema(
         summary=_("List posts"),
         description=_("The inbox's posts, newest first, a page at a time (follow `next`)."),
         parameters=[PostFilterSerializer],
+        responses={200: PostSerializer(many=True), **BAD_FILTER, **REFUSED},
     ),
-    retrieve=extend_schema(summary=_("Read a post")),
+    retrieve=extend_schema(summary=_("Read a post"), responses={200: PostSerializer, **REFUSED, **NOT_FOUND}),
 )
 @method_decorator(login_not_required, name="dispatch")
 class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -88,6 +98,7 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             201: OpenApiResponse(PostSerializer, description=_("The post was new and is stored.")),
             200: OpenApiResponse(PostSerializer, description=_("The post was there already; nothing changed.")),
             400: OpenApiResponse(description=_("A field is missing or wrong; the answer names it.")),
+            **REFUSED,
         },
     )
     def create(self, request: Request) -> Response:
@@ -103,8 +114,8 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List channels")),
-    retrieve=extend_schema(summary=_("Read a channel")),
+    list=extend_schema(summary=_("List channels"), responses={200: ChannelSerializer(many=True), **REFUSED}),
+    retrieve=extend_schema(summary=_("Read a channel"), responses={200: ChannelSerializer, **REFUSED, **NOT_FOUND}),
 )
 @method_decorator(login_not_required, name="dispatch")
 class ChannelViewSet(viewsets.ReadOnlyModelViewSet):

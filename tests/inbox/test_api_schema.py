@@ -1,6 +1,7 @@
 import re
 
 import pytest
+import yaml
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
@@ -79,3 +80,28 @@ def test_the_docs_load_their_assets_from_our_static_files_and_no_cdn(client, ola
         assert finders.find(url.removeprefix("/static/")), f"{url} is not among our static files"
     assert "<script>" not in html
     assert f'"{SCHEMA}"' in client.get(scripts[0]).content.decode()
+
+
+def test_the_schema_documents_the_refusals_of_every_endpoint(client, ingrid):
+    client.force_login(ingrid)
+    schema = yaml.safe_load(client.get(SCHEMA).content)
+
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            codes = set(operation["responses"])
+            assert {"401", "403"} <= codes, f"{method} {path}"
+            if "{id}" in path:
+                assert "404" in codes, f"{method} {path}"
+            if method == "post" or path.endswith("/posts/"):
+                assert "400" in codes, f"{method} {path}"
+
+
+def test_an_api_address_that_does_not_exist_is_a_404_in_json(client, settings, ingrid):
+    settings.DEBUG = False
+    client.force_login(ingrid)
+
+    for path in ("/api/v1/nothing-here/", "/api/v1/posts/999999/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"].startswith("application/json"), path
+        assert "detail" in response.json()
