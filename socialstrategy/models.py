@@ -86,8 +86,3 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
-
-    @staticmethod
-    def emails(user, kind: str) -> bool:
-        preference = NotificationPreference.objects.filter(user=user).first()
-        return preference is None or kind in preference.email_kinds

@@ -51,8 +51,15 @@ def notify(
     if target is not None:
         about = {"target_type": ContentType.objects.get_for_model(target), "target_id": target.pk}
     fields = {"subject": subject[:300], "where": where[:200], "link": link, "external_link": external_link}
+    recipients = {user.pk: user for user in users if user is not None}
+    # Who chose which kinds by email, in one query (without a row: every kind).
+    chosen = dict(
+        NotificationPreference.objects.filter(
+            user__in=[pk for pk, user in recipients.items() if user.email]
+        ).values_list("user_id", "email_kinds")
+    )
     created = 0
-    for user in {user.pk: user for user in users if user is not None}.values():
+    for user in recipients.values():
         if kind in Notification.ONCE and about:
             notification, made = Notification.objects.get_or_create(
                 user=user, kind=kind, **about, defaults={"text": text, **fields}
@@ -61,7 +68,7 @@ def notify(
             notification, made = Notification.objects.create(user=user, kind=kind, text=text, **about, **fields), True
         if made:
             created += 1
-            if user.email and NotificationPreference.emails(user, kind):
+            if user.email and kind in chosen.get(user.pk, [kind]):
                 enqueue_on_commit(tasks.email_notification_task, notification.pk)
     return created
 

@@ -13,6 +13,7 @@ after an outage drains over a few runs instead of failing as one transaction.
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
@@ -49,25 +50,34 @@ def waiting_posts():
 
 
 class Recipients:
-    """Who is told of a breach or a warning, read once per sweep run (not once per post)."""
+    """
+    Who is told of a breach or a warning: read once per sweep run (not once per post),
+    and only by a run that has someone to tell (most runs find nothing).
+    """
 
-    def __init__(self):
-        self.unit = communication_unit_members()
-        self.leads: dict[int, list] = defaultdict(list)
-        self.members: dict[int, list] = defaultdict(list)
+    @cached_property
+    def unit(self) -> list:
+        return communication_unit_members()
+
+    @cached_property
+    def teams(self) -> tuple[dict[int, list], dict[int, list]]:
+        """(members, leads) by team id."""
+        members: dict[int, list] = defaultdict(list)
+        leads: dict[int, list] = defaultdict(list)
         for membership in TeamMembership.objects.filter(user__is_active=True).select_related("user"):
-            self.members[membership.team_id].append(membership.user)
+            members[membership.team_id].append(membership.user)
             if membership.is_lead:
-                self.leads[membership.team_id].append(membership.user)
+                leads[membership.team_id].append(membership.user)
+        return members, leads
 
     def of_breach(self, post: Post) -> list:
         users = [post.assignee] if post.assignee else []
-        return users + self.leads.get(post.team_id, []) + self.unit
+        return users + self.teams[1].get(post.team_id, []) + self.unit
 
     def of_warning(self, post: Post) -> list:
         if post.assignee:
             return [post.assignee]
-        return self.members.get(post.team_id, []) or self.unit
+        return self.teams[0].get(post.team_id, []) or self.unit
 
 
 def sweep_deadlines(*, now: datetime | None = None) -> dict:

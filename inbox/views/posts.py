@@ -55,6 +55,7 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
     is_open = post.status in (Post.Status.NEW, Post.Status.OPEN)
     pending = post.approvals.filter(status=ReplyApproval.Status.PENDING).select_related("written_by").first()
     unconfirmed = outbox.unconfirmed_replies(post)
+    sees_history = access.sees_author_history(user)
     last_sent_back = (
         post.approvals.filter(status=ReplyApproval.Status.SENT_BACK, written_by=user).select_related("reviewed_by")
     ).first()
@@ -84,8 +85,8 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
     context = {
         "post": post,
         "thread": access.visible_thread(user, thread_of(post)),
-        "history": author_history(post) if access.sees_author_history(user) else None,
-        "sees_history": access.sees_author_history(user),
+        "history": author_history(post) if sees_history else None,
+        "sees_history": sees_history,
         "decisions": decisions,
         "activities": _readable(post.activities.select_related("actor")[:100]),
         "notes": post.notes.select_related("author"),

@@ -106,7 +106,6 @@ def test_a_stored_hostile_url_is_never_rendered_as_a_link(client, ingrid):
 
     html = client.get(reverse("inbox:post-detail", args=[post.pk])).content.decode()
 
-    assert "javascript:" not in html.split("<main", 1)[1].split("</main>", 1)[0] or 'href="javascript:' not in html
     assert 'href="javascript:' not in html
 
 

@@ -31,7 +31,6 @@ MAX_LISTED_REJECTIONS = 1000
 # The task's hard time limit. An import still "running" after it cannot be alive
 # (its worker was killed), so a redelivered task may take it over.
 RUN_TIME_LIMIT = timedelta(seconds=settings.INBOX_CSV_IMPORT_TIME_LIMIT)
-RUN_SOFT_TIME_LIMIT = RUN_TIME_LIMIT - timedelta(seconds=120)
 
 LOCAL_ZONE = ZoneInfo("Europe/Oslo")
 CLAIMABLE = (CsvImport.Status.UPLOADED, CsvImport.Status.QUEUED)
