@@ -8,7 +8,7 @@ import hmac
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import requests
 from django.conf import settings
@@ -16,7 +16,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PayloadError(ValueError):
-    """A delivery that is signed but cannot be understood; the message says what and where."""
+    """
+    A delivery that is signed but cannot be understood; the message says what and
+    where, in English (for the delivery's log and the API). `code`, `field` and
+    `params` say the same as data, so that a page can say it in its reader's language.
+    """
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str = "", params: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.params = params or {}
 
 
 @dataclass(frozen=True)
@@ -113,24 +123,6 @@ def hmac_sha256(secret: str, message: bytes) -> bytes:
 def signatures_match(expected: str, given: str) -> bool:
     """Constant-time comparison of two signature strings."""
     return hmac.compare_digest(expected.encode("ascii", "replace"), given.encode("ascii", "replace"))
-
-
-def from_unix(seconds: float | int | str | None) -> datetime | None:
-    if seconds in (None, ""):
-        return None
-    try:
-        return datetime.fromtimestamp(float(seconds), tz=UTC)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise PayloadError(f"not a unix time: {seconds!r}") from exc
-
-
-def from_unix_ms(milliseconds: float | int | str | None) -> datetime | None:
-    if milliseconds in (None, ""):
-        return None
-    try:
-        return from_unix(float(milliseconds) / 1000)
-    except (TypeError, ValueError) as exc:
-        raise PayloadError(f"not a unix time in milliseconds: {milliseconds!r}") from exc
 
 
 def text_of(value) -> str:

@@ -18,16 +18,14 @@ from .base import (
     PostEvent,
     SendError,
     SendResult,
-    from_unix,
-    from_unix_ms,
     hmac_sha256,
     id_of,
     load_json,
     post_json,
     require_token,
     signatures_match,
-    text_of,
 )
+from .fields import get_flag, get_id, get_list, get_name, get_object, get_text, get_unix_time, refuse
 
 if TYPE_CHECKING:
     from inbox.models import Post
@@ -59,60 +57,60 @@ def parse(body: bytes) -> list[AccountBatch]:
     payload = load_json(body)
     if not isinstance(payload, dict) or payload.get("object") != "page":
         raise PayloadError('expected {"object": "page", "entry": [...]}')
-    entries = payload.get("entry")
-    if not isinstance(entries, list):
-        raise PayloadError("entry: expected a list")
+    if not isinstance(payload.get("entry"), list):
+        raise refuse("entry", "a list", payload.get("entry"))
     batches = []
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not id_of(entry.get("id")):
-            raise PayloadError(f"entry[{index}]: expected an object with an id")
-        batch = AccountBatch(account_id=id_of(entry["id"]))
-        for position, change in enumerate(entry.get("changes") or []):
-            _parse_change(batch, change, f"entry[{index}].changes[{position}]")
-        for position, message in enumerate(entry.get("messaging") or []):
-            _parse_message(batch, message, f"entry[{index}].messaging[{position}]")
+    for index, entry in enumerate(payload["entry"]):
+        where = f"entry[{index}]"
+        if not isinstance(entry, dict):
+            raise refuse(where, "an object with an id", entry)
+        batch = AccountBatch(account_id=get_id(entry, "id", where, required=True))
+        for position, change in enumerate(get_list(entry, "changes", where)):
+            _parse_change(batch, change, f"{where}.changes[{position}]")
+        for position, message in enumerate(get_list(entry, "messaging", where)):
+            _parse_message(batch, message, f"{where}.messaging[{position}]")
         batches.append(batch)
     return batches
 
 
 def _parse_change(batch: AccountBatch, change, where: str) -> None:
-    if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
-        raise PayloadError(f"{where}: expected an object with a value")
+    if not isinstance(change, dict):
+        raise refuse(where, "an object with a value", change)
+    value = get_object(change, "value", where, required=True)
     if change.get("field") != "feed":
         batch.skipped.append(f"{where}: field {change.get('field')!r} is not handled")
         return
-    value = change["value"]
+    where = f"{where}.value"
     item, verb = value.get("item"), value.get("verb")
-    if item not in CONTENT_ITEMS:
+    if not isinstance(item, str) or item not in CONTENT_ITEMS:
         batch.skipped.append(f"{where}: {item!r} is not a post or comment")
         return
-    post_id = id_of(value.get("post_id"))
+    post_id = get_id(value, "post_id", where)
     if item == "comment":
-        external_id = id_of(value.get("comment_id"))
-        parent_id = id_of(value.get("parent_id")) or post_id
+        external_id = get_id(value, "comment_id", where, required=True)
+        parent_id = get_id(value, "parent_id", where) or post_id
         kind = "comment" if parent_id == post_id else "reply"
     else:
-        external_id = post_id
+        external_id = get_id(value, "post_id", where, required=True)
         parent_id = ""
         kind = "post"
-    if not external_id:
-        raise PayloadError(f"{where}: a {item} without its id")
-    sender = value.get("from") if isinstance(value.get("from"), dict) else {}
-    author = AuthorData(external_id=id_of(sender.get("id")), name=text_of(sender.get("name")))
+    sender = get_object(value, "from", where)
+    author = AuthorData(
+        external_id=get_id(sender, "id", f"{where}.from"), name=get_name(sender, "name", f"{where}.from")
+    )
     if verb == "remove":
         batch.events.append(PostEvent(external_id=external_id, action="delete", kind=kind, raw=value))
         return
     if verb not in ("add", "edited"):
         batch.skipped.append(f"{where}: verb {verb!r} on a {item} is not handled")
         return
-    created = from_unix(value.get("created_time"))
     batch.events.append(
         PostEvent(
             external_id=external_id,
             kind=kind,
-            text=text_of(value.get("message")),
+            text=get_text(value, "message", where),
             author=author if author.external_id else None,
-            published_at=created,
+            published_at=get_unix_time(value, "created_time", where),
             edited=verb == "edited",
             parent_external_id=parent_id if item == "comment" else "",
             thread_external_id=post_id if item == "comment" else "",
@@ -125,23 +123,22 @@ def _parse_change(batch: AccountBatch, change, where: str) -> None:
 
 def _parse_message(batch: AccountBatch, event, where: str) -> None:
     if not isinstance(event, dict):
-        raise PayloadError(f"{where}: expected an object")
-    message = event.get("message")
-    if not isinstance(message, dict):
+        raise refuse(where, "an object", event)
+    if event.get("message") is None:
         batch.skipped.append(f"{where}: not a message (delivery, read or postback event)")
         return
-    mid = id_of(message.get("mid"))
-    if not mid:
-        raise PayloadError(f"{where}: a message without its mid")
-    sender = id_of((event.get("sender") or {}).get("id"))
-    is_echo = bool(message.get("is_echo"))
+    message = get_object(event, "message", where, required=True)
+    mid = get_id(message, "mid", f"{where}.message", required=True)
+    sender = get_id(get_object(event, "sender", where), "id", f"{where}.sender")
+    # A string "false" is refused, not taken for true: an echo is our own message.
+    is_echo = get_flag(message, "is_echo", f"{where}.message")
     batch.events.append(
         PostEvent(
             external_id=mid,
             kind="direct_message",
-            text=text_of(message.get("text")),
+            text=get_text(message, "text", f"{where}.message"),
             author=AuthorData(external_id=sender) if sender else None,
-            published_at=from_unix_ms(event.get("timestamp")),
+            published_at=get_unix_time(event, "timestamp", where, milliseconds=True),
             is_ours=is_echo or sender == batch.account_id,
             raw=event,
         )

@@ -10,14 +10,29 @@ platform's webhook. One post:
 `channel` is our channel's id; a delivery holds one post or a list of them.
 """
 
+import re
 from datetime import datetime
 
 from django.utils.dateparse import parse_datetime
 
 from socialstrategy.links import is_web_link, web_link
 
-from .base import AccountBatch, AuthorData, PayloadError, PostEvent, load_json, text_of
+from .base import AccountBatch, AuthorData, PayloadError, PostEvent, load_json
+from .fields import (
+    MAX_ID_LENGTH,
+    MAX_LANGUAGE_LENGTH,
+    MAX_URL_LENGTH,
+    get_id,
+    get_name,
+    get_object,
+    get_text,
+    refuse,
+    sane_time,
+    too_long,
+)
 
+# Our channels' ids: ASCII digits, small enough for the database's integer.
+CHANNEL_ID = re.compile(r"[0-9]{1,9}")
 KINDS = ("post", "comment", "reply", "mention", "direct_message")
 
 
@@ -38,56 +53,90 @@ def parse_post(item, where: str = "") -> tuple[str, PostEvent]:
     if not isinstance(item, dict):
         raise PayloadError(f"{where or 'body'}: expected an object")
     channel = item.get("channel")
-    if isinstance(channel, bool) or not isinstance(channel, int | str) or not str(channel).isdigit():
-        raise PayloadError(f"{prefix}channel: expected the id of a channel (a number)")
-    external_id = item.get("external_id")
-    if isinstance(external_id, int) and not isinstance(external_id, bool):
-        external_id = str(external_id)
-    if not isinstance(external_id, str) or not external_id.strip() or len(external_id) > 128:
-        raise PayloadError(f"{prefix}external_id: expected a non-empty string of at most 128 characters")
-    kind = item.get("kind", "comment")
-    if kind not in KINDS:
-        raise PayloadError(f"{prefix}kind: expected one of {', '.join(KINDS)}, not {kind!r}")
-    author = item.get("author")
-    author_data = None
-    if author is not None:
-        if not isinstance(author, dict) or not text_of(str(author.get("external_id") or "")).strip():
-            raise PayloadError(f"{prefix}author: expected an object with an external_id")
-        author_data = AuthorData(
-            external_id=_at_most(str(author["external_id"]).strip(), 128, f"{prefix}author.external_id"),
-            name=_at_most(text_of(author.get("name")).strip(), 200, f"{prefix}author.name"),
-            handle=_at_most(text_of(author.get("handle")).strip(), 200, f"{prefix}author.handle"),
+    if isinstance(channel, bool) or not isinstance(channel, int | str) or not CHANNEL_ID.fullmatch(str(channel)):
+        raise PayloadError(
+            f"{prefix}channel: expected the id of a channel (a number)", code="wrong_type", field=f"{prefix}channel"
         )
-    url = _at_most(text_of(item.get("url")).strip(), 500, f"{prefix}url")
+    external_id = get_id(item, "external_id", where).strip()
+    if not external_id:
+        raise PayloadError(
+            f"{prefix}external_id: expected a non-empty string of at most {MAX_ID_LENGTH} characters",
+            code="missing",
+            field=f"{prefix}external_id",
+        )
+    kind = item.get("kind", "comment")
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise PayloadError(
+            f"{prefix}kind: expected one of {', '.join(KINDS)}, not {kind!r}",
+            code="not_one_of",
+            field=f"{prefix}kind",
+            params={"value": str(kind), "choices": list(KINDS)},
+        )
+    author_data = None
+    if item.get("author") is not None:
+        author = get_object(item, "author", where)
+        author_id = get_id(author, "external_id", f"{prefix}author").strip()
+        if not author_id:
+            raise PayloadError(
+                f"{prefix}author: expected an object with an external_id",
+                code="missing",
+                field=f"{prefix}author.external_id",
+            )
+        author_data = AuthorData(
+            external_id=author_id,
+            name=get_name(author, "name", f"{prefix}author"),
+            handle=get_name(author, "handle", f"{prefix}author"),
+        )
+    url = _at_most(get_text(item, "url", where).strip(), MAX_URL_LENGTH, f"{prefix}url")
+    language = get_text(item, "language", where).strip()
     return str(channel), PostEvent(
-        external_id=external_id.strip(),
+        external_id=external_id,
         kind=kind,
-        text=text_of(item.get("text")),
+        text=get_text(item, "text", where),
         author=author_data,
         published_at=_datetime(item.get("published_at"), f"{prefix}published_at"),
-        parent_external_id=_at_most(
-            str(item.get("parent_external_id") or "").strip(), 128, f"{prefix}parent_external_id"
-        ),
+        parent_external_id=get_id(item, "parent_external_id", where).strip(),
         url=web_link(url),
         refused_url="" if is_web_link(url) or not url else url,
-        language=text_of(item.get("language")).strip()[:12],
+        # A code longer than a language tag is not one: the language is then unknown.
+        language=language if len(language) <= MAX_LANGUAGE_LENGTH else "",
         raw=item,
     )
 
 
+EXAMPLE_TIME = "2026-05-13T10:00:00+02:00"
+
+
 def _datetime(value, where: str) -> datetime:
-    if not isinstance(value, str) or not value:
-        raise PayloadError(f"{where}: expected a date and time like 2026-05-13T10:00:00+02:00")
-    parsed = parse_datetime(value)
+    if value is None or value == "":
+        raise PayloadError(
+            f"{where}: missing; expected a date and time like {EXAMPLE_TIME}", code="missing", field=where
+        )
+    if not isinstance(value, str):
+        raise refuse(where, f"a date and time like {EXAMPLE_TIME}", value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:  # well formed but impossible, like month 13
+        parsed = None
     if parsed is None:
-        raise PayloadError(f"{where}: {value!r} is not a date and time like 2026-05-13T10:00:00+02:00")
+        raise PayloadError(
+            f"{where}: {value!r} is not a date and time like {EXAMPLE_TIME}",
+            code="not_a_datetime",
+            field=where,
+            params={"value": value},
+        )
     if parsed.tzinfo is None:
-        raise PayloadError(f"{where}: {value!r} has no time zone (add Z or +02:00)")
-    return parsed
+        raise PayloadError(
+            f"{where}: {value!r} has no time zone (add Z or +02:00)",
+            code="no_time_zone",
+            field=where,
+            params={"value": value},
+        )
+    return sane_time(parsed, where)
 
 
 def _at_most(value: str, length: int, where: str) -> str:
     # The columns' sizes: say so here rather than fail in the database.
     if len(value) > length:
-        raise PayloadError(f"{where}: at most {length} characters, not {len(value)}")
+        raise too_long(where, length, len(value))
     return value

@@ -21,14 +21,24 @@ from .base import (
     PostEvent,
     SendError,
     SendResult,
-    from_unix_ms,
     hmac_sha256,
     id_of,
     load_json,
     post_json,
     require_token,
     signatures_match,
-    text_of,
+)
+from .fields import (
+    MAX_LANGUAGE_LENGTH,
+    get_flag,
+    get_id,
+    get_list,
+    get_name,
+    get_object,
+    get_text,
+    get_unix_time,
+    refuse,
+    sane_time,
 )
 
 if TYPE_CHECKING:
@@ -84,59 +94,55 @@ def parse(body: bytes) -> list[AccountBatch]:
     payload = load_json(body)
     if not isinstance(payload, dict) or not id_of(payload.get("for_user_id")):
         raise PayloadError('expected {"for_user_id": "...", ...}')
-    batch = AccountBatch(account_id=id_of(payload["for_user_id"]))
-    for index, tweet in enumerate(_list(payload, "tweet_create_events")):
+    batch = AccountBatch(account_id=get_id(payload, "for_user_id", "", required=True))
+    for index, tweet in enumerate(get_list(payload, "tweet_create_events", "")):
         _parse_tweet(batch, tweet, f"tweet_create_events[{index}]")
-    users = payload.get("users") if isinstance(payload.get("users"), dict) else {}
-    for index, message in enumerate(_list(payload, "direct_message_events")):
+    users = get_object(payload, "users", "")
+    for index, message in enumerate(get_list(payload, "direct_message_events", "")):
         _parse_direct_message(batch, message, users, f"direct_message_events[{index}]")
-    for index, deletion in enumerate(_list(payload, "tweet_delete_events")):
-        status = deletion.get("status") if isinstance(deletion, dict) else None
-        if not isinstance(status, dict) or not id_of(status.get("id")):
-            raise PayloadError(f"tweet_delete_events[{index}]: expected a status with an id")
-        batch.events.append(PostEvent(external_id=id_of(status["id"]), action="delete", raw=deletion))
+    for index, deletion in enumerate(get_list(payload, "tweet_delete_events", "")):
+        where = f"tweet_delete_events[{index}]"
+        if not isinstance(deletion, dict):
+            raise refuse(where, "an object with a status", deletion)
+        status = get_object(deletion, "status", where, required=True)
+        external_id = get_id(status, "id", f"{where}.status", required=True)
+        batch.events.append(PostEvent(external_id=external_id, action="delete", raw=deletion))
     for name in ("favorite_events", "follow_events", "block_events", "mute_events", "tweet_read_events"):
         if payload.get(name):
             batch.skipped.append(f"{name}: not posts")
     return [batch]
 
 
-def _list(payload: dict, name: str) -> list:
-    value = payload.get(name) or []
-    if not isinstance(value, list):
-        raise PayloadError(f"{name}: expected a list")
-    return value
-
-
 def _parse_tweet(batch: AccountBatch, tweet, where: str) -> None:
-    if not isinstance(tweet, dict) or not id_of(tweet.get("id_str")):
-        raise PayloadError(f"{where}: expected a tweet with id_str")
-    if isinstance(tweet.get("retweeted_status"), dict):
+    if not isinstance(tweet, dict):
+        raise refuse(where, "a tweet", tweet)
+    tweet_id = get_id(tweet, "id_str", where, required=True)
+    if tweet.get("retweeted_status") is not None:
+        get_object(tweet, "retweeted_status", where)
         batch.skipped.append(f"{where}: a retweet, not a conversation")
         return
-    user = tweet.get("user") if isinstance(tweet.get("user"), dict) else {}
+    user = get_object(tweet, "user", where)
     author = AuthorData(
-        external_id=id_of(user.get("id_str")),
-        name=text_of(user.get("name")),
-        handle=text_of(user.get("screen_name")),
+        external_id=get_id(user, "id_str", f"{where}.user"),
+        name=get_name(user, "name", f"{where}.user"),
+        handle=get_name(user, "screen_name", f"{where}.user"),
     )
-    text = text_of(tweet.get("text"))
-    extended = tweet.get("extended_tweet")
-    if tweet.get("truncated") and isinstance(extended, dict) and extended.get("full_text"):
-        text = text_of(extended["full_text"])
-    parent_id = id_of(tweet.get("in_reply_to_status_id_str"))
+    text = get_text(tweet, "text", where)
+    extended = get_object(tweet, "extended_tweet", where)
+    if get_flag(tweet, "truncated", where) and extended.get("full_text"):
+        text = get_text(extended, "full_text", f"{where}.extended_tweet")
+    parent_id = get_id(tweet, "in_reply_to_status_id_str", where)
     is_ours = bool(author.external_id) and author.external_id == batch.account_id
-    tweet_id = id_of(tweet["id_str"])
     batch.events.append(
         PostEvent(
             external_id=tweet_id,
             kind="reply" if parent_id else ("post" if is_ours else "mention"),
             text=text,
             author=author if author.external_id else None,
-            published_at=_created_at(tweet.get("created_at"), where),
+            published_at=_created_at(tweet.get("created_at"), f"{where}.created_at"),
             parent_external_id=parent_id,
-            url=f"https://x.com/{author.handle or 'i'}/status/{tweet_id}",
-            language=_language(tweet.get("lang")),
+            url=f"https://x.com/{_handle_in_link(author.handle)}/status/{quote(tweet_id, safe='')}",
+            language=_language(get_text(tweet, "lang", where)),
             is_ours=is_ours,
             raw=tweet,
         )
@@ -144,24 +150,29 @@ def _parse_tweet(batch: AccountBatch, tweet, where: str) -> None:
 
 
 def _parse_direct_message(batch: AccountBatch, event, users: dict, where: str) -> None:
-    if not isinstance(event, dict) or not id_of(event.get("id")):
-        raise PayloadError(f"{where}: expected a message with an id")
+    if not isinstance(event, dict):
+        raise refuse(where, "a message with an id", event)
+    message_id = get_id(event, "id", where, required=True)
     if event.get("type") != "message_create":
         batch.skipped.append(f"{where}: type {event.get('type')!r} is not a message")
         return
-    create = event.get("message_create") if isinstance(event.get("message_create"), dict) else {}
-    sender_id = id_of(create.get("sender_id"))
-    sender = users.get(sender_id) if isinstance(users.get(sender_id), dict) else {}
-    data = create.get("message_data") if isinstance(create.get("message_data"), dict) else {}
+    create = get_object(event, "message_create", where)
+    sender_id = get_id(create, "sender_id", f"{where}.message_create")
+    sender = get_object(users, sender_id, "users") if sender_id else {}
+    data = get_object(create, "message_data", f"{where}.message_create")
     batch.events.append(
         PostEvent(
-            external_id=id_of(event["id"]),
+            external_id=message_id,
             kind="direct_message",
-            text=text_of(data.get("text")),
-            author=AuthorData(sender_id, text_of(sender.get("name")), text_of(sender.get("screen_name")))
+            text=get_text(data, "text", f"{where}.message_create.message_data"),
+            author=AuthorData(
+                sender_id,
+                get_name(sender, "name", f"users.{sender_id}"),
+                get_name(sender, "screen_name", f"users.{sender_id}"),
+            )
             if sender_id
             else None,
-            published_at=from_unix_ms(event.get("created_timestamp")),
+            published_at=get_unix_time(event, "created_timestamp", where, milliseconds=True),
             is_ours=sender_id == batch.account_id,
             raw=event,
         )
@@ -169,17 +180,26 @@ def _parse_direct_message(batch: AccountBatch, event, users: dict, where: str) -
 
 
 def _created_at(value, where: str) -> datetime | None:
-    if not value:
+    if value is None or value == "":
         return None
     try:
-        return datetime.strptime(value, CREATED_AT_FORMAT)  # noqa: DTZ007 - the format ends in %z
+        moment = datetime.strptime(value, CREATED_AT_FORMAT)  # noqa: DTZ007 - the format ends in %z
     except (TypeError, ValueError) as exc:
-        raise PayloadError(f"{where}: created_at {value!r} is not like 'Wed Oct 10 20:19:24 +0000 2018'") from exc
+        raise PayloadError(f"{where}: {value!r} is not a time like 'Wed Oct 10 20:19:24 +0000 2018'") from exc
+    return sane_time(moment, where)
 
 
-def _language(code) -> str:
-    # X says "und" when it cannot tell.
-    return code if isinstance(code, str) and code not in ("und", "") else ""
+# X's screen names; x.com/i/status/<id> opens any tweet when the name is not one.
+SCREEN_NAME = re.compile(r"[A-Za-z0-9_]{1,50}")
+
+
+def _handle_in_link(handle: str) -> str:
+    return handle if SCREEN_NAME.fullmatch(handle) else "i"
+
+
+def _language(code: str) -> str:
+    # X says "und" when it cannot tell; a code longer than a language tag is not one.
+    return code if code not in ("und", "") and len(code) <= MAX_LANGUAGE_LENGTH else ""
 
 
 def send_reply(post: "Post", text: str) -> SendResult:

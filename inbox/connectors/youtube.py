@@ -36,6 +36,7 @@ from .base import (
     require_token,
     text_of,
 )
+from .fields import MAX_NAME_LENGTH, cut, get_id, get_list, get_name, get_object, get_text, refuse, sane_time
 
 if TYPE_CHECKING:
     from inbox.models import Post
@@ -66,15 +67,11 @@ def parse(body: bytes) -> list[AccountBatch]:
     payload = load_json(body)
     if not isinstance(payload, dict) or payload.get("kind") != ENVELOPE_KIND:
         raise PayloadError(f'expected the poller\'s envelope {{"kind": "{ENVELOPE_KIND}", ...}}')
-    channel_id = id_of(payload.get("channelId"))
+    channel_id = get_id(payload, "channelId", "")
     if not channel_id:
         raise PayloadError("channelId: expected our channel's id (UC...)")
-    response = payload.get("response")
-    if not isinstance(response, dict):
-        raise PayloadError("response: expected the API's answer, an object")
-    items = response.get("items", [])
-    if not isinstance(items, list):
-        raise PayloadError("response.items: expected a list")
+    response = get_object(payload, "response", "", required=True)
+    items = get_list(response, "items", "response")
 
     batch = AccountBatch(account_id=channel_id)
     resource = payload.get("resource")
@@ -82,10 +79,10 @@ def parse(body: bytes) -> list[AccountBatch]:
         for index, item in enumerate(items):
             _parse_thread(batch, item, f"response.items[{index}]")
     elif resource == COMMENTS:
-        thread_id = id_of(payload.get("parentId"))
+        thread_id = get_id(payload, "parentId", "")
         if not thread_id:
             raise PayloadError("parentId: a page of replies needs the id of its thread")
-        video_id = text_of(payload.get("videoId"))
+        video_id = get_id(payload, "videoId", "")
         for index, item in enumerate(items):
             batch.events.append(
                 _comment_event(batch, item, f"response.items[{index}]", "reply", thread_id=thread_id, video_id=video_id)
@@ -97,29 +94,18 @@ def parse(body: bytes) -> list[AccountBatch]:
 
 def _parse_thread(batch: AccountBatch, item, where: str) -> None:
     if not isinstance(item, dict):
-        raise PayloadError(f"{where}: expected a comment thread")
-    thread_id = id_of(item.get("id"))
-    if not thread_id:
-        raise PayloadError(f"{where}.id: a comment thread without its id")
-    snippet = item.get("snippet")
-    if not isinstance(snippet, dict):
-        raise PayloadError(f"{where}.snippet: expected an object")
-    top = snippet.get("topLevelComment")
-    if not isinstance(top, dict):
-        raise PayloadError(f"{where}.snippet.topLevelComment: expected a comment")
-    video_id = text_of(snippet.get("videoId"))
+        raise refuse(where, "a comment thread", item)
+    thread_id = get_id(item, "id", where, required=True)
+    snippet = get_object(item, "snippet", where, required=True)
+    top = get_object(snippet, "topLevelComment", f"{where}.snippet", required=True)
+    video_id = get_id(snippet, "videoId", f"{where}.snippet")
     batch.events.append(
         _comment_event(
             batch, top, f"{where}.snippet.topLevelComment", "comment", thread_id=thread_id, video_id=video_id
         )
     )
-    replies = item.get("replies") or {}
-    if not isinstance(replies, dict):
-        raise PayloadError(f"{where}.replies: expected an object")
-    comments = replies.get("comments") or []
-    if not isinstance(comments, list):
-        raise PayloadError(f"{where}.replies.comments: expected a list")
-    for index, reply in enumerate(comments):
+    replies = get_object(item, "replies", where)
+    for index, reply in enumerate(get_list(replies, "comments", f"{where}.replies")):
         batch.events.append(
             _comment_event(
                 batch, reply, f"{where}.replies.comments[{index}]", "reply", thread_id=thread_id, video_id=video_id
@@ -129,25 +115,21 @@ def _parse_thread(batch: AccountBatch, item, where: str) -> None:
 
 def _comment_event(batch: AccountBatch, comment, where: str, kind: str, *, thread_id: str, video_id: str) -> PostEvent:
     if not isinstance(comment, dict):
-        raise PayloadError(f"{where}: expected a comment")
-    comment_id = id_of(comment.get("id"))
-    if not comment_id:
-        raise PayloadError(f"{where}.id: a comment without its id")
-    snippet = comment.get("snippet")
-    if not isinstance(snippet, dict):
-        raise PayloadError(f"{where}.snippet: expected an object")
+        raise refuse(where, "a comment", comment)
+    comment_id = get_id(comment, "id", where, required=True)
+    snippet = get_object(comment, "snippet", where, required=True)
+    at_snippet = f"{where}.snippet"
 
-    published = _timestamp(snippet.get("publishedAt"), f"{where}.snippet.publishedAt")
-    updated = _timestamp(snippet.get("updatedAt"), f"{where}.snippet.updatedAt")
+    published = _timestamp(snippet.get("publishedAt"), f"{at_snippet}.publishedAt")
+    updated = _timestamp(snippet.get("updatedAt"), f"{at_snippet}.updatedAt")
     edited = published is not None and updated is not None and updated > published
-    text = snippet.get("textOriginal")
-    if not isinstance(text, str):
+    if snippet.get("textOriginal") is None:
         # textDisplay is HTML (or, with textFormat=plainText, not what was written): never stored.
-        batch.skipped.append(f"{where}.snippet.textOriginal: missing, so the text is left empty")
-        text = ""
-    author = _author(snippet)
+        batch.skipped.append(f"{at_snippet}.textOriginal: missing, so the text is left empty")
+    text = get_text(snippet, "textOriginal", at_snippet)
+    author = _author(snippet, at_snippet)
     # The thread's videoId is the reliable one; a comment's own is a fallback.
-    video_id = video_id or text_of(snippet.get("videoId"))
+    video_id = video_id or get_id(snippet, "videoId", at_snippet)
     return PostEvent(
         external_id=comment_id,
         kind=kind,
@@ -156,7 +138,7 @@ def _comment_event(batch: AccountBatch, comment, where: str, kind: str, *, threa
         published_at=published,
         edited=edited,
         edited_at=updated if edited else None,
-        parent_external_id=(id_of(snippet.get("parentId")) or thread_id) if kind == "reply" else "",
+        parent_external_id=(get_id(snippet, "parentId", at_snippet) or thread_id) if kind == "reply" else "",
         thread_external_id=thread_id,
         url=f"https://www.youtube.com/watch?{urlencode({'v': video_id, 'lc': comment_id})}" if video_id else "",
         is_ours=author is not None and author.external_id == batch.account_id,
@@ -164,15 +146,15 @@ def _comment_event(batch: AccountBatch, comment, where: str, kind: str, *, threa
     )
 
 
-def _author(snippet: dict) -> AuthorData | None:
-    channel = snippet.get("authorChannelId")
-    author_id = id_of(channel.get("value")) if isinstance(channel, dict) else ""
+def _author(snippet: dict, where: str) -> AuthorData | None:
+    channel = get_object(snippet, "authorChannelId", where)
+    author_id = get_id(channel, "value", f"{where}.authorChannelId")
     if not author_id:
         return None
     # The channel URL ends in /@handle for channels that chose one, /channel/UC... otherwise.
-    channel_url = text_of(snippet.get("authorChannelUrl"))
-    handle = channel_url.rsplit("/@", 1)[1].strip("/") if "/@" in channel_url else ""
-    return AuthorData(external_id=author_id, name=text_of(snippet.get("authorDisplayName")), handle=handle)
+    channel_url = get_text(snippet, "authorChannelUrl", where)
+    handle = cut(channel_url.rsplit("/@", 1)[1].strip("/"), MAX_NAME_LENGTH) if "/@" in channel_url else ""
+    return AuthorData(external_id=author_id, name=get_name(snippet, "authorDisplayName", where), handle=handle)
 
 
 def _timestamp(value, where: str) -> datetime | None:
@@ -184,7 +166,7 @@ def _timestamp(value, where: str) -> datetime | None:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise PayloadError(f"{where}: {value!r} is not a time like 2026-05-13T08:00:00Z")
-    return parsed
+    return sane_time(parsed, where)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ def find_channel(source: str, account_id: str) -> Channel | None:
     """The active channel a batch is for: by our id (API, CSV) or by the platform's account id."""
     channels = Channel.objects.filter(is_active=True)
     if source in SOURCES_BY_CHANNEL_ID:
-        return channels.filter(pk=int(account_id)).first() if account_id.isdigit() else None
+        ours = account_id.isascii() and account_id.isdigit() and len(account_id) <= 9
+        return channels.filter(pk=int(account_id)).first() if ours else None
     return channels.filter(platform=source, external_id=account_id).first()
 
 

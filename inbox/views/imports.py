@@ -223,6 +223,8 @@ def _progress_context(csv_import: CsvImport) -> dict:
         "rejected": imports.rejected_count(csv_import),
         "percent": 100 if finished and csv_import.status == CsvImport.Status.DONE else _percent(csv_import),
         "unlisted_rejections": max(imports.rejected_count(csv_import) - len(csv_import.errors), 0),
+        # Stored as data, said in the reader's language.
+        "rejections": [(entry.get("line"), imports.describe_rejection(entry)) for entry in csv_import.errors],
         # Before the rows are counted a bar has no length: show it indeterminate.
         "indeterminate": not finished and not total,
     }

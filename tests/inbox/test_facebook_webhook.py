@@ -99,7 +99,7 @@ def test_signed_json_of_the_wrong_shape_is_kept_as_failed_with_where(post_delive
 
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == WebhookDelivery.Status.FAILED
-    assert delivery.error == "entry[0].changes[0]: expected an object with a value"
+    assert delivery.error == "entry[0].changes[0].value: missing; expected an object"
 
 
 def test_it_answers_413_to_a_body_over_one_mebibyte(post_delivery, facebook_page):

@@ -46,7 +46,7 @@ def test_it_imports_a_file_with_a_progress_bar_and_lists_the_rejected_rows(tmp_p
     assert "\r[############..................] 50/120" in output
     assert "\r[##############################] 120/120\n" in output
     assert "Imported 119, duplicates 0, rejected 1 (of 120 rows)." in output
-    assert "  line 8: published_at: 'i morgen' is not a date and time" in output
+    assert "  line 8: Published: “i morgen” is not a date and time like 13.05.2026 10:00." in output
     csv_import = CsvImport.objects.get()
     assert (csv_import.status, csv_import.file_name, csv_import.uploaded_by) == ("done", "eksport.csv", None)
     assert bytes(csv_import.content) == path.read_bytes()

@@ -208,7 +208,7 @@ def test_the_mapping_page_preselects_the_guessed_columns_and_previews_the_rows(a
     # The preview: each row with its outcome.
     assert "Når åpner dere?" in html
     assert "Will be skipped" in html
-    assert "published_at: &#x27;i går&#x27; is not a date and time" in html
+    assert "Published: “i går” is not a date and time like 13.05.2026 10:00." in html
     assert "of a post already in the inbox" in html
     assert "The first 3 rows:\nto import 1 · duplicates 1 · to skip 1" in html
     assert 'hx-get="{}"'.format(reverse("inbox:import-preview", args=[csv_import.pk])) in html
@@ -232,7 +232,7 @@ def test_the_preview_says_every_row_is_skipped_while_the_id_is_not_chosen(as_ing
 
     html = as_ingrid.get(url, {"text": "Tekst", "published_at": "Dato"}).content.decode()
 
-    assert html.count("external_id: expected a non-empty string") == 3
+    assert html.count("Post id: empty, and it is needed.") == 3
 
 
 def test_it_asks_for_the_required_fields(as_ingrid, csv_import):
@@ -271,14 +271,16 @@ def test_it_runs_the_import_and_shows_the_result(
     csv_import.refresh_from_db()
     assert csv_import.mapping == mapping
     assert (csv_import.status, csv_import.imported, csv_import.duplicates) == ("done", 2, 0)
-    assert csv_import.errors == [{"line": 3, "reason": csv_import.errors[0]["reason"]}]
+    assert [(entry["line"], entry["code"], entry["field"]) for entry in csv_import.errors] == [
+        (3, "not_a_datetime", "published_at")
+    ]
     assert set(Post.objects.values_list("external_id", flat=True)) == {"p1", "p3"}
 
     html = as_ingrid.get(response.url).content.decode()
     assert '<progress id="import-progress-bar" max="3" value="3"' in html
     assert "3 of 3 rows (100 %)" in html
     assert "hx-trigger" not in html  # nothing to poll for
-    assert '<tr><th scope="row">3</th><td>published_at: &#x27;i går&#x27;' in html
+    assert '<tr><th scope="row">3</th><td>Published: “i går” is not a date and time' in html
 
 
 def test_it_starts_the_task_only_after_commit(as_ingrid, csv_import, django_capture_on_commit_callbacks):

@@ -313,8 +313,11 @@ def test_a_row_without_author_id_or_name_has_no_author():
         ({"external_id": "1", "published_at": "13.05.2026"}, "published_at: '13.05.2026' has no time of day"),
         ({"external_id": "1", "published_at": "13.05.2026 10:00", "kind": "story"}, "kind: expected one of"),
         ({"external_id": "1,23457E+17", "published_at": "13.05.2026 10:00"}, "external_id: '1,23457E+17' is a number"),
-        ({"external_id": "1", "published_at": "13.05.2026 10:00", "url": "x" * 501}, "url: longer than 500"),
-        ({"external_id": "1", "published_at": "13.05.2026 10:00", "author_name": "x" * 201}, "author_name: longer"),
+        ({"external_id": "1", "published_at": "13.05.2026 10:00", "url": "x" * 501}, "url: at most 500 characters"),
+        (
+            {"external_id": "x" * 129, "published_at": "13.05.2026 10:00"},
+            "external_id: an id of at most 128 characters, not 129",
+        ),
     ],
 )
 def test_a_bad_row_is_rejected_with_the_field_and_what_is_wrong(values, reason):
@@ -376,10 +379,26 @@ def test_it_imports_good_rows_and_lists_bad_ones_by_line(channel):
     assert result.errors == [
         {
             "line": 3,
+            "code": "not_a_datetime",
+            "field": "published_at",
+            "params": {"value": "i går"},
             "reason": "published_at: 'i går' is not a date and time like 13.05.2026 10:00 or 2026-05-13T10:00:00+02:00",
         },
-        {"line": 4, "reason": "external_id: expected a non-empty string of at most 128 characters"},
+        {
+            "line": 4,
+            "code": "missing",
+            "field": "external_id",
+            "params": {},
+            "reason": "external_id: expected a non-empty string of at most 128 characters",
+        },
     ]
+    with translation.override("nb"):
+        assert [imports.describe_rejection(entry) for entry in result.errors] == [
+            "Publisert: «i går» er ikke en dato og et klokkeslett som 13.05.2026 10:00.",
+            "Innleggs-ID: tom, og den trengs.",
+        ]
+    with translation.override("en"):
+        assert imports.describe_rejection(result.errors[1]) == "Post id: empty, and it is needed."
     assert imports.rejected_count(result) == 2
     assert result.started_at <= result.finished_at
     posts = {post.external_id: post for post in Post.objects.select_related("author")}
@@ -540,7 +559,9 @@ def test_the_preview_says_what_each_row_will_do(channel):
         (4, "rejected", None),
         (5, "duplicate", 2),
     ]
-    assert rows[2].reason.startswith("published_at: 'snart'")
+    assert rows[2].rejection["reason"].startswith("published_at: 'snart'")
+    with translation.override("en"):
+        assert rows[2].reason == "Published: “snart” is not a date and time like 13.05.2026 10:00."
     assert rows[0].values == {
         "external_id": "new",
         "text": "Ny",

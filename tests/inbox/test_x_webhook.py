@@ -164,7 +164,7 @@ def test_a_bad_created_at_fails_with_where(post_delivery, x_account):
 
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == WebhookDelivery.Status.FAILED
-    assert delivery.error.startswith("tweet_create_events[0]: created_at 'yesterday'")
+    assert delivery.error.startswith("tweet_create_events[0].created_at: 'yesterday'")
 
 
 # --- The CRC check signs nothing a delivery could be -------------------------------

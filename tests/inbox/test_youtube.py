@@ -278,22 +278,22 @@ def _broken(mutate) -> bytes:
         ),
         (
             youtube.envelope(channel_id=CHANNEL_ID, resource="commentThreads", response_body=b"[]"),
-            "response: expected the API's answer, an object",
+            "response: expected an object, not a list",
         ),
         (
             youtube.envelope(channel_id=CHANNEL_ID, resource="comments", response_body=b'{"items": []}'),
             "parentId: a page of replies needs the id of its thread",
         ),
         (_broken(lambda r: r.update(items={"id": "x"})), "response.items: expected a list"),
-        (_broken(lambda r: r["items"][1].pop("id")), "response.items[1].id: a comment thread without its id"),
+        (_broken(lambda r: r["items"][1].pop("id")), "response.items[1].id: missing; expected an id"),
         (_broken(lambda r: r["items"][1].update(snippet=None)), "response.items[1].snippet: expected an object"),
         (
             _broken(lambda r: r["items"][0]["snippet"].pop("topLevelComment")),
-            "response.items[0].snippet.topLevelComment: expected a comment",
+            "response.items[0].snippet.topLevelComment: missing; expected an object",
         ),
         (
             _broken(lambda r: r["items"][1]["replies"]["comments"][0].pop("id")),
-            "response.items[1].replies.comments[0].id: a comment without its id",
+            "response.items[1].replies.comments[0].id: missing; expected an id",
         ),
         (
             _broken(lambda r: r["items"][1]["replies"].update(comments="none")),
@@ -453,4 +453,4 @@ def test_a_broken_page_is_kept_as_failed_with_where(youtube_channel):
     delivery = ingest(threads_page(response))
 
     assert delivery.status == WebhookDelivery.Status.FAILED
-    assert delivery.error == "response.items[0].id: a comment thread without its id"
+    assert delivery.error == "response.items[0].id: missing; expected an id"

@@ -7,9 +7,9 @@ Each row becomes one post of the generic format (`connectors.generic`) and goes
 through `events.ingest_event`, like every other source: a row whose post is
 already in the inbox is counted as a duplicate, never created twice.
 
-Rejected rows are recorded as {"line": 7, "reason": "published_at: ..."}, where
-the line is the file's (the header is line 1) and the reason names our field and
-says what is wrong, in the words of the generic parser.
+Rejected rows are recorded as data (`reasons.rejection`): the file's line (the
+header is line 1), a code, our field and the values that say what is wrong, and the
+generic parser's English words; `reasons.describe` says it in the reader's language.
 """
 
 from .fields import (
@@ -25,6 +25,7 @@ from .fields import (
     row_event,
 )
 from .files import DELIMITERS, CsvFileError, CsvRecord, read_table, table_of
+from .reasons import describe as describe_rejection
 from .runs import PreviewRow, preview, rejected_count, run_import, start_import, store_upload
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "CsvFileError",
     "CsvRecord",
     "PreviewRow",
+    "describe_rejection",
     "guess_mapping",
     "mapping_problems",
     "parse_published_at",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from ...connectors import generic
 from ...connectors.base import PayloadError, PostEvent
+from ...connectors.fields import too_long
 from ...models import CsvImport
 from .files import CsvRecord
 
@@ -137,13 +138,11 @@ FIELDS = (
             "fra",
             "avsender",
         ),
-        max_length=200,
     ),
     ImportField(
         "author_handle",
         gettext_lazy("Author's handle"),
         aliases=("handle", "username", "user name", "screen name", "author handle", "brukernavn"),
-        max_length=200,
     ),
     ImportField(
         "kind",
@@ -246,10 +245,17 @@ def parse_published_at(value: str) -> datetime:
     value = value.strip()
     example = "13.05.2026 10:00 or 2026-05-13T10:00:00+02:00"
     if not value:
-        raise PayloadError(f"published_at: empty; expected a date and time like {example}")
+        raise PayloadError(
+            f"published_at: empty; expected a date and time like {example}", code="missing", field="published_at"
+        )
     if DATE_ONLY.match(value):
         # A deadline counts from the time of day: midnight would be a guess.
-        raise PayloadError(f"published_at: {value!r} has no time of day; expected a date and time like {example}")
+        raise PayloadError(
+            f"published_at: {value!r} has no time of day; expected a date and time like {example}",
+            code="no_time_of_day",
+            field="published_at",
+            params={"value": value},
+        )
     match = LOCAL_DATETIME.match(value)
     try:
         if match:
@@ -258,9 +264,19 @@ def parse_published_at(value: str) -> datetime:
         else:
             parsed = parse_datetime(value)
     except ValueError as exc:
-        raise PayloadError(f"published_at: {value!r} is not a valid date and time ({exc})") from exc
+        raise PayloadError(
+            f"published_at: {value!r} is not a valid date and time ({exc})",
+            code="impossible_datetime",
+            field="published_at",
+            params={"value": value},
+        ) from exc
     if parsed is None:
-        raise PayloadError(f"published_at: {value!r} is not a date and time like {example}")
+        raise PayloadError(
+            f"published_at: {value!r} is not a date and time like {example}",
+            code="not_a_datetime",
+            field="published_at",
+            params={"value": value},
+        )
     if timezone.is_naive(parsed):
         # In a DST gap or fold, zoneinfo picks the offset in force before the change.
         parsed = parsed.replace(tzinfo=LOCAL_ZONE)
@@ -288,24 +304,32 @@ def row_event(
 def _generic_item(
     record: CsvRecord, *, mapping: dict[str, str], channel_id: int, import_id: int | None
 ) -> tuple[dict, PayloadError | None]:
+    if record.problem is not None:
+        raise record.problem
     if record.extra:
         raise PayloadError(
-            f"row: {len(record.extra)} value(s) past the last column; is a value with the delimiter not quoted?"
+            f"row: {len(record.extra)} value(s) past the last column; is a value with the delimiter not quoted?",
+            code="extra_values",
+            params={"count": len(record.extra)},
         )
     values = {name: record.values.get(column, "").strip() for name, column in mapping.items() if column}
     for import_field in FIELDS:
         value = values.get(import_field.name, "")
         if import_field.max_length and len(value) > import_field.max_length:
-            raise PayloadError(f"{import_field.name}: longer than {import_field.max_length} characters")
+            raise too_long(import_field.name, import_field.max_length, len(value))
         if import_field.name in ID_FIELDS and EXCEL_ROUNDED_NUMBER.match(value):
             raise PayloadError(
-                f"{import_field.name}: {value!r} is a number the spreadsheet has rounded; format the column as text"
+                f"{import_field.name}: {value!r} is a number the spreadsheet has rounded; format the column as text",
+                code="rounded_number",
+                field=import_field.name,
+                params={"value": value},
             )
     date_error = None
     try:
         published_at = parse_published_at(values.get("published_at", "")).isoformat()
     except PayloadError as exc:
-        date_error, published_at = exc, "1970-01-01T00:00:00+00:00"
+        # A stand-in, so that the fields after the date are checked too.
+        date_error, published_at = exc, "2000-01-01T00:00:00+00:00"
     item: dict = {
         "channel": channel_id,
         "external_id": values.get("external_id", ""),

@@ -10,6 +10,7 @@ from itertools import islice
 
 from django.utils.translation import gettext as _
 
+from ...connectors.base import PayloadError
 from ...models import CsvImport
 
 DELIMITERS = (",", ";", "\t")
@@ -22,6 +23,12 @@ class CsvFileError(ValueError):
 # Reading the file.
 
 
+# A field as long as the largest file we take: a very long text is one row to judge,
+# not a file that cannot be read (csv's own limit is 131,072 characters). Global to csv.
+FIELD_SIZE_LIMIT = 16 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
+
+
 @dataclass(frozen=True)
 class CsvRecord:
     """One data row: the file line it starts on, and its values by column name."""
@@ -30,6 +37,8 @@ class CsvRecord:
     values: dict[str, str]
     # Values past the header's last column; a row with any is rejected.
     extra: tuple[str, ...] = ()
+    # Why the row could not be read as a row (a quote left open); it is rejected with this.
+    problem: PayloadError | None = None
 
 
 @dataclass
@@ -45,32 +54,81 @@ class CsvTable:
     _skip_records: int = field(default=1, repr=False)
 
     def records(self) -> Iterator[CsvRecord]:
-        """The data rows, skipping blank ones; CsvFileError if the file breaks off in a way csv cannot read."""
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        """
+        The data rows, skipping blank ones, each with the line it starts on.
+
+        A quote that is opened and never closed, or closed only inside a later row,
+        would make one value of every line after it. Such a row is given as rejected
+        (its `problem` says where the quote opens and closes), and reading goes on at
+        the line after the one it starts on, so that no row after it is lost.
+        """
+        lines = io.StringIO(self.text, newline="").readlines()
         width = len(self.header)
         skipped = 0
-        while True:
-            # A quoted value may span lines: the record starts on the line after the last one read.
-            line = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
+        start = 0  # the index in `lines` where the reader starts
+        while start < len(lines):
+            # From `start` on without copying the list: a file of many open quotes stays linear.
+            reader = csv.reader((lines[index] for index in range(start, len(lines))), delimiter=self.delimiter)
+            restart = None
+            while True:
+                first = start + reader.line_num + 1  # the file's line number, 1-based
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    raise CsvFileError(
+                        _("Line %(line)s cannot be read: %(reason)s") % {"line": first, "reason": exc}
+                    ) from exc
+                last = start + reader.line_num
+                if last > first and self._quote_left_open(lines[first - 1 : last], row, width):
+                    yield CsvRecord(line=first, values={}, problem=_open_quote(first, last, len(lines)))
+                    restart = first  # the index of the line after `first`
+                    break
+                if not any(value.strip() for value in row):
+                    continue
+                if skipped < self._skip_records:
+                    skipped += 1
+                    continue
+                values = dict(zip(self.header, row + [""] * (width - len(row)), strict=False))
+                extra = tuple(value for value in row[width:] if value.strip())
+                yield CsvRecord(line=first, values=values, extra=extra)
+            if restart is None:
                 return
-            except csv.Error as exc:
-                raise CsvFileError(
-                    _("Line %(line)s cannot be read: %(reason)s") % {"line": line, "reason": exc}
-                ) from exc
-            if not any(value.strip() for value in row):
-                continue
-            if skipped < self._skip_records:
-                skipped += 1
-                continue
-            values = dict(zip(self.header, row + [""] * (width - len(row)), strict=False))
-            extra = tuple(value for value in row[width:] if value.strip())
-            yield CsvRecord(line=line, values=values, extra=extra)
+            start = restart
+
+    def _quote_left_open(self, segment: list[str], row: list[str], width: int) -> bool:
+        """
+        A row read over several lines is a quoted value with line breaks in it, unless
+        the quote never closes, or closes where it cannot (a quote followed by text,
+        as when it is the opening quote of a later row's value), or the row has more
+        values than the header: then a quote was left open.
+        """
+        if len(row) > width:
+            return True
+        try:
+            for _row in csv.reader(iter(segment), delimiter=self.delimiter, strict=True):
+                pass
+        except csv.Error:
+            return True
+        return False
 
     def count(self) -> int:
         return sum(1 for _record in self.records())
+
+
+def _open_quote(first: int, last: int, line_count: int) -> PayloadError:
+    if last >= line_count:
+        return PayloadError(
+            f"row: a quote opened on line {first} is never closed; reading went on at line {first + 1}",
+            code="unclosed_quote",
+            params={"next_line": first + 1},
+        )
+    return PayloadError(
+        f"row: a quote opened on line {first} closes only on line {last}; reading went on at line {first + 1}",
+        code="quote_closes_later",
+        params={"end_line": last, "next_line": first + 1},
+    )
 
 
 def decode(content: bytes) -> tuple[str, str]:

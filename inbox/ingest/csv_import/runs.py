@@ -15,6 +15,7 @@ from strategy.models import Channel
 from ...connectors.base import PayloadError, PostEvent
 from ...models import CsvImport, Post, WebhookDelivery
 from .. import events, tasks
+from . import reasons
 from .fields import (
     CLAIMABLE,
     FIELD_NAMES,
@@ -36,29 +37,34 @@ class PreviewRow:
     line: int
     values: dict[str, str]  # our field -> the value in the file
     outcome: str  # "ok", "duplicate" or "rejected"
-    reason: str = ""
+    rejection: dict | None = None  # reasons.rejection(): why, as data
     duplicate_of_line: int | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why the row would be rejected, in the active language."""
+        return reasons.describe(self.rejection) if self.rejection else ""
 
 
 def preview(csv_import: CsvImport, mapping: dict[str, str], *, limit: int = PREVIEW_ROWS) -> list[PreviewRow]:
     """The first rows and what importing them would do: ok, duplicate (of a post or an earlier row), or why rejected."""
     table = table_of(csv_import)
     mapping = {name: column for name, column in mapping.items() if name in FIELD_NAMES and column in table.header}
-    checked: list[tuple[CsvRecord, PostEvent | None, str]] = []
+    checked: list[tuple[CsvRecord, PostEvent | None, dict | None]] = []
     for record in islice(table.records(), limit):
         try:
-            checked.append((record, row_event(record, mapping=mapping, channel_id=csv_import.channel_id), ""))
+            checked.append((record, row_event(record, mapping=mapping, channel_id=csv_import.channel_id), None))
         except PayloadError as exc:
-            checked.append((record, None, str(exc)))
+            checked.append((record, None, reasons.rejection(record.line, exc)))
     ids = {event.external_id for _record, event, _reason in checked if event is not None}
     existing = set(
         Post.objects.filter(channel_id=csv_import.channel_id, external_id__in=ids).values_list("external_id", flat=True)
     )
     rows, first_line_of = [], {}
-    for record, event, reason in checked:
+    for record, event, rejection in checked:
         shown = {name: record.values.get(column, "") for name, column in mapping.items()}
         if event is None:
-            rows.append(PreviewRow(record.line, shown, "rejected", reason))
+            rows.append(PreviewRow(record.line, shown, "rejected", rejection))
         elif event.external_id in existing:
             rows.append(PreviewRow(record.line, shown, "duplicate"))
         elif event.external_id in first_line_of:
@@ -198,7 +204,7 @@ def _import_row(csv_import: CsvImport, channel: Channel, record: CsvRecord) -> N
         event = row_event(record, mapping=csv_import.mapping, channel_id=channel.pk, import_id=csv_import.pk)
     except PayloadError as exc:
         if len(csv_import.errors) < MAX_LISTED_REJECTIONS:
-            csv_import.errors.append({"line": record.line, "reason": str(exc)})
+            csv_import.errors.append(reasons.rejection(record.line, exc))
         return
     if events.ingest_event(channel=channel, event=event) == "created":
         csv_import.imported += 1

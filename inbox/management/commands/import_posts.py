@@ -100,7 +100,7 @@ class Command(BaseCommand):
         if csv_import.errors:
             self.stdout.write("Rejected rows:")
             for rejection in csv_import.errors:
-                self.stdout.write(f"  line {rejection['line']}: {rejection['reason']}")
+                self.stdout.write(f"  line {rejection['line']}: {imports.describe_rejection(rejection)}")
         unlisted = rejected - len(csv_import.errors)
         if unlisted > 0:
             self.stdout.write(f"  ... and {unlisted} more, not listed.")
