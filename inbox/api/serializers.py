@@ -26,6 +26,10 @@ class PostSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=_("The triage's category codes, e.g. product_question, technical_problem, negative."),
     )
+    # Not a URI field: a post without a link has "" here, which `format: uri` would not allow.
+    url = serializers.CharField(
+        read_only=True, help_text=_("The post on the platform: an http or https address, or empty when it has none.")
+    )
 
     class Meta:
         model = Post
@@ -83,8 +87,13 @@ class AwareDateTimeField(serializers.DateTimeField):
 
 class IngestAuthorSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=128, help_text=_("The author's id on the platform."))
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    handle = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    # Never refused for their length: cut to 200 characters, with … at the cut.
+    name = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Cut to 200 characters if longer.")
+    )
+    handle = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Cut to 200 characters if longer.")
+    )
 
 
 class PostIngestSerializer(serializers.Serializer):

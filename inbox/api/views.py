@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,14 +31,37 @@ from .permissions import ReadWriteModelPermissions
 from .serializers import ChannelSerializer, ErrorSerializer, PostFilterSerializer, PostIngestSerializer, PostSerializer
 
 
-class PostPagination(CursorPagination):
+class StrictCursorPagination(CursorPagination):
+    """A cursor or a page size that is not one is a 400 naming the parameter, never a 404 or silently ignored."""
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            raise ValidationError({self.cursor_query_param: [_("Not a cursor this API gave; follow `next`.")]}) from exc
+
+    def get_page_size(self, request):
+        if self.page_size_query_param and self.page_size_query_param in request.query_params:
+            value = request.query_params.get(self.page_size_query_param, "")
+            if not (value.isascii() and value.isdigit() and 1 <= int(value) <= self.max_page_size):
+                raise ValidationError(
+                    {
+                        self.page_size_query_param: [
+                            _("A whole number from 1 to %(most)s.") % {"most": self.max_page_size}
+                        ]
+                    }
+                )
+        return super().get_page_size(request)
+
+
+class PostPagination(StrictCursorPagination):
     # Newest first; the id orders the posts published in the same second.
     ordering = ("-published_at", "-id")
     page_size_query_param = "page_size"
     max_page_size = 200
 
 
-class ChannelPagination(CursorPagination):
+class ChannelPagination(StrictCursorPagination):
     # The id never changes, so a cursor stays valid while a channel is renamed.
     ordering = ("id",)
 
@@ -50,6 +73,7 @@ REFUSED = {
 }
 NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description=_("There is no such object."))}
 BAD_FILTER = {400: OpenApiResponse(description=_("A filter is wrong; the answer names it."))}
+BAD_PAGE = {400: OpenApiResponse(description=_("The cursor or the page size is wrong; the answer names it."))}
 
 
 # Plain equality filters of the list: query parameter -> lookup.
@@ -114,7 +138,9 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List channels"), responses={200: ChannelSerializer(many=True), **REFUSED}),
+    list=extend_schema(
+        summary=_("List channels"), responses={200: ChannelSerializer(many=True), **BAD_PAGE, **REFUSED}
+    ),
     retrieve=extend_schema(summary=_("Read a channel"), responses={200: ChannelSerializer, **REFUSED, **NOT_FOUND}),
 )
 @method_decorator(login_not_required, name="dispatch")

@@ -120,3 +120,23 @@ def test_a_rejection_stored_before_reasons_had_codes_is_shown_as_it_was():
     entry = {"line": 4, "reason": "published_at: 'x' is not a date and time"}
 
     assert imports.describe_rejection(entry) == "published_at: 'x' is not a date and time"
+
+
+def test_a_quote_that_closes_just_before_a_later_rows_delimiter_still_costs_only_its_row(channel):
+    # Row 3's value begins with a comma: the quote opened on line 3 closes there and the
+    # CSV is valid, but the row so read has no date while the line after it is a whole row.
+    content = HEADER + row(1) + '2,"Åpent sitat,13.05.2026 10:02\r\n' + row(3) + '4,",og så videre",13.05.2026 10:04\r\n'
+
+    result = run(channel, content)
+
+    assert [(entry["line"], entry["code"]) for entry in result.errors] == [(3, "quote_closes_later")]
+    assert set(Post.objects.values_list("external_id", flat=True)) == {"1", "3", "4"}
+
+
+def test_a_row_with_line_breaks_and_its_last_value_empty_is_still_one_row(channel):
+    content = "Id,Tekst,Dato,Lenke\r\n" + '1,"Hei,\r\nmvh Kari",13.05.2026 10:00,\r\n2,Neste,13.05.2026 10:01,\r\n'
+
+    result = run(channel, content)
+
+    assert (result.total_rows, result.imported, result.errors) == (2, 2, [])
+    assert Post.objects.get(external_id="1").text == "Hei,\r\nmvh Kari"

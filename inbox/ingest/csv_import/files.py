@@ -81,8 +81,9 @@ class CsvTable:
                         _("Line %(line)s cannot be read: %(reason)s") % {"line": first, "reason": exc}
                     ) from exc
                 last = start + reader.line_num
-                if last > first and self._quote_left_open(lines[first - 1 : last], row, width):
-                    yield CsvRecord(line=first, values={}, problem=_open_quote(first, last, len(lines)))
+                if self._quote_left_open(lines, first, last, row, width):
+                    never_closed = last >= len(lines) and self._open_at_end(lines[first - 1 : last])
+                    yield CsvRecord(line=first, values={}, problem=_open_quote(first, last, never_closed))
                     restart = first  # the index of the line after `first`
                     break
                 if not any(value.strip() for value in row):
@@ -97,28 +98,51 @@ class CsvTable:
                 return
             start = restart
 
-    def _quote_left_open(self, segment: list[str], row: list[str], width: int) -> bool:
+    def _quote_left_open(self, lines: list[str], first: int, last: int, row: list[str], width: int) -> bool:
         """
+        Whether the row read from line `first` to `last` (1-based) is a quote left open.
+
         A row read over several lines is a quoted value with line breaks in it, unless
         the quote never closes, or closes where it cannot (a quote followed by text,
         as when it is the opening quote of a later row's value), or the row has more
-        values than the header: then a quote was left open.
+        values than the header. A row that lacks its last value is one too when the
+        line after its first begins a whole row: the quote closed where a later row's
+        value opened. A row on one line has a quote left open only on the file's last
+        line, where a closing quote mends it.
         """
-        if len(row) > width:
+        segment = lines[first - 1 : last]
+        if len(segment) == 1:
+            return last >= len(lines) and self._open_at_end(segment)
+        if len(row) > width or not self._strictly_read(segment):
             return True
+        if len(row) < width or not row[-1].strip():
+            # At most a few lines ahead: a whole row, or not.
+            ahead = csv.reader(
+                (lines[index] for index in range(first, min(first + 20, len(lines)))), delimiter=self.delimiter
+            )
+            following = next(ahead, [])
+            return len(following) == width and bool(following[-1].strip())
+        return False
+
+    def _open_at_end(self, segment: list[str]) -> bool:
+        """The lines end inside a quoted value: a closing quote would mend them."""
+        closed = [*segment[:-1], segment[-1].rstrip("\r\n") + '"']
+        return not self._strictly_read(segment) and self._strictly_read(closed)
+
+    def _strictly_read(self, segment: list[str]) -> bool:
         try:
             for _row in csv.reader(iter(segment), delimiter=self.delimiter, strict=True):
                 pass
         except csv.Error:
-            return True
-        return False
+            return False
+        return True
 
     def count(self) -> int:
         return sum(1 for _record in self.records())
 
 
-def _open_quote(first: int, last: int, line_count: int) -> PayloadError:
-    if last >= line_count:
+def _open_quote(first: int, last: int, never_closed: bool) -> PayloadError:
+    if never_closed:
         return PayloadError(
             f"row: a quote opened on line {first} is never closed; reading went on at line {first + 1}",
             code="unclosed_quote",
