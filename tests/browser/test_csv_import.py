@@ -42,7 +42,9 @@ def test_the_communication_unit_imports_a_csv_file(page, live_server, demo, eage
     expect(page.get_by_label(re.compile(r"^Text"))).to_have_value("Tekst")
     preview = page.locator("#preview")
     expect(preview.get_by_role("row")).to_have_count(4)
-    expect(preview.get_by_role("row").nth(2)).to_contain_text("Will be skipped: Published: “i går” is not a date and time")
+    expect(preview.get_by_role("row").nth(2)).to_contain_text(
+        "Will be skipped: Published: “i går” is not a date and time"
+    )
     expect(page.locator("#preview-summary")).to_contain_text("to import 2 · duplicates 0 · to skip 1")
 
     # The preview follows a changed select at once (htmx), and follows it back.
@@ -64,7 +66,9 @@ def test_the_communication_unit_imports_a_csv_file(page, live_server, demo, eage
     rejected = page.get_by_role("table", name="Rejected rows")
     expect(rejected.get_by_role("row")).to_have_count(2)
     expect(rejected.get_by_role("row").nth(1)).to_contain_text("3")
-    expect(rejected.get_by_role("row").nth(1)).to_contain_text("Published: “i går” is not a date and time like 13.05.2026 10:00.")
+    expect(rejected.get_by_role("row").nth(1)).to_contain_text(
+        "Published: “i går” is not a date and time like 13.05.2026 10:00."
+    )
 
     csv_import = CsvImport.objects.get()
     assert (csv_import.status, csv_import.imported, csv_import.uploaded_by.username) == ("done", 2, "kommunikasjon")

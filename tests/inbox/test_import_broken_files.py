@@ -125,7 +125,9 @@ def test_a_rejection_stored_before_reasons_had_codes_is_shown_as_it_was():
 def test_a_quote_that_closes_just_before_a_later_rows_delimiter_still_costs_only_its_row(channel):
     # Row 3's value begins with a comma: the quote opened on line 3 closes there and the
     # CSV is valid, but the row so read has no date while the line after it is a whole row.
-    content = HEADER + row(1) + '2,"Åpent sitat,13.05.2026 10:02\r\n' + row(3) + '4,",og så videre",13.05.2026 10:04\r\n'
+    content = (
+        HEADER + row(1) + '2,"Åpent sitat,13.05.2026 10:02\r\n' + row(3) + '4,",og så videre",13.05.2026 10:04\r\n'
+    )
 
     result = run(channel, content)
 

@@ -15,6 +15,7 @@ import json
 from copy import deepcopy
 
 import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,10 +31,11 @@ from inbox.connectors.fields import (
     MAX_URL_LENGTH,
 )
 from inbox.ingest import csv_import as imports
-from inbox.models import Post
+from inbox.ingest import deliveries
+from inbox.models import Post, WebhookDelivery
 from socialstrategy.links import is_web_link
 
-from .payloads import PAGE_ID, X_ACCOUNT_ID, fb_comment, tweet
+from .payloads import PAGE_ID, X_ACCOUNT_ID, facebook_signature, fb_comment, tweet, x_signature
 from .test_youtube import comments_response, threads_response, yt_comment, yt_thread
 
 KINDS = set(Post.Kind.values)
@@ -271,3 +273,40 @@ def test_a_quote_left_open_costs_its_own_row_and_no_other(texts, broken, opening
     expected = {str(number) for number in range(1, len(rows) + 1)} - {str(index + 1)}
     assert expected <= read, (expected - read, [str(record.problem) for record in named])
     assert [record.line for record in named] == [broken_line]
+
+
+# Through the webhooks: what is signed is stored, and its processing ends with a reason.
+
+SIGNED = {
+    "facebook": ("webhooks:facebook", facebook_payload, lambda body: {"x-hub-signature-256": facebook_signature(body)}),
+    "x": ("webhooks:x", x_payload, lambda body: {"x-twitter-webhooks-signature": x_signature(body)}),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(SIGNED))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(data=st.data())
+def test_every_signed_delivery_is_stored_and_ends_processed_ignored_or_failed_with_a_reason(
+    client, facebook_page, x_account, name, data
+):
+    url, make, sign = SIGNED[name]
+    payload = make()
+    path = data.draw(st.sampled_from(list(paths(payload))), label="path")
+    remove = bool(path) and data.draw(st.booleans(), label="remove")
+    body = json.dumps(mutated(payload, path, data.draw(JSON_VALUES, label="value"), remove)).encode()
+    before = WebhookDelivery.objects.count()
+
+    response = client.post(reverse(url), body, content_type="application/json", headers=sign(body))
+
+    assert response.status_code == 200
+    assert WebhookDelivery.objects.count() == before + 1
+    delivery = WebhookDelivery.objects.latest("pk")
+    assert bytes(delivery.body) == body
+    deliveries.process_delivery(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status in ("processed", "ignored", "failed")
+    if delivery.status == "failed":
+        assert delivery.error
