@@ -276,9 +276,14 @@ class CsvImport(models.Model):
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     imported = models.PositiveIntegerField(_("imported"), default=0)
     duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
-    # [{"line": 7, "reason": "published_at: ..."}]: the file's line numbers, header = line 1.
+    # [{"line": 7, "code": "not_a_datetime", "field": "published_at", "params": {...}, "reason": "..."}]:
+    # the file's line numbers (header = line 1); csv_import.reasons says them in the reader's language.
     errors = models.JSONField(_("rejected rows"), default=list, blank=True)
+    # Why the file or the run failed as a whole: in English here, and as a code with its
+    # params (csv_import.files.FAILURES) for the page to say in its reader's language.
     error = models.TextField(_("error"), blank=True)
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    error_params = models.JSONField(_("error details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

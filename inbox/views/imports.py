@@ -107,7 +107,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             )
             return redirect("inbox:import-mapping", import_id=csv_import.pk)
         # Kept as a failed import, so that the list shows what was tried.
-        form.add_error("file", _("This file cannot be read: %(reason)s") % {"reason": csv_import.error})
+        form.add_error("file", _("This file cannot be read: %(reason)s") % {"reason": imports.failure(csv_import)})
     return render(request, "inbox/imports/upload.html", {"form": form})
 
 
@@ -147,6 +147,7 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
             "table": table,
             "delimiter_name": DELIMITER_NAMES.get(table.delimiter, table.delimiter),
             "form": form,
+            "failure": imports.failure(csv_import) if csv_import.status == CsvImport.Status.FAILED else "",
             **_preview_context(csv_import, mapping),
         },
     )
@@ -225,6 +226,7 @@ def _progress_context(csv_import: CsvImport) -> dict:
         "unlisted_rejections": max(imports.rejected_count(csv_import) - len(csv_import.errors), 0),
         # Stored as data, said in the reader's language.
         "rejections": [(entry.get("line"), imports.describe_rejection(entry)) for entry in csv_import.errors],
+        "failure": imports.failure(csv_import) if csv_import.status == CsvImport.Status.FAILED else "",
         # Before the rows are counted a bar has no length: show it indeterminate.
         "indeterminate": not finished and not total,
     }

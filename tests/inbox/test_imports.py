@@ -212,11 +212,36 @@ def test_it_says_what_is_wrong_with_a_mapping():
     problems = imports.mapping_problems({"text": "Melding", "colour": "x", "url": ""}, ["Melding", "Id"])
 
     assert problems == [
-        "colour is not a field of ours",
-        "external_id: no column chosen, and it is required",
-        "published_at: no column chosen, and it is required",
+        ("not_a_field", {"field": "colour"}),
+        ("required", {"field": "external_id"}),
+        ("required", {"field": "published_at"}),
     ]
-    assert imports.mapping_problems({"text": "Nope"}, ["Id"])[0] == "text: the file has no column 'Nope'"
+    assert imports.mapping_problems({"text": "Nope"}, ["Id"])[0] == (
+        "no_such_column",
+        {"field": "text", "column": "Nope"},
+    )
+
+
+def test_a_failed_import_is_told_in_the_readers_language(channel):
+    csv_import = upload(channel, b"PK\x03\x04 a workbook")
+
+    assert (csv_import.error_code, csv_import.error_params) == ("workbook", {})
+    assert csv_import.error.startswith("This is a spreadsheet workbook")
+    with translation.override("nb"):
+        assert imports.failure(csv_import).startswith("Dette er en regnearkfil, ikke en CSV-fil")
+    csv_import.mapping = {"text": "Melding"}
+    imports.start_import(import_id=csv_import.pk, mapping={"text": "Melding"})
+    CsvImport.objects.filter(pk=csv_import.pk).update(content=csv_bytes([["Melding"], ["Hei"]]))
+
+    failed = imports.run_import(import_id=csv_import.pk)
+
+    assert failed.error_code == "mapping_mismatch"
+    assert failed.error == (
+        "The column mapping does not fit the file: external_id: no column chosen, and it is required; "
+        "published_at: no column chosen, and it is required"
+    )
+    with translation.override("nb"):
+        assert imports.failure(failed).startswith("Kolonnekoblingen passer ikke til filen: ")
 
 
 # Rows into posts.

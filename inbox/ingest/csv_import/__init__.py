@@ -26,7 +26,7 @@ from .fields import (
 )
 from .files import DELIMITERS, CsvFileError, CsvRecord, read_table, table_of
 from .reasons import describe as describe_rejection
-from .runs import PreviewRow, preview, rejected_count, run_import, start_import, store_upload
+from .runs import PreviewRow, failure, preview, rejected_count, run_import, start_import, store_upload
 
 __all__ = [
     "DELIMITERS",
@@ -40,6 +40,7 @@ __all__ = [
     "CsvRecord",
     "PreviewRow",
     "describe_rejection",
+    "failure",
     "guess_mapping",
     "mapping_problems",
     "parse_published_at",

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ...connectors import generic
@@ -223,17 +222,20 @@ def guess_mapping(header: list[str]) -> dict[str, str]:
     return mapping
 
 
-def mapping_problems(mapping: dict[str, str], header: list[str]) -> list[str]:
-    """What keeps a mapping from being used on a file with this header; empty when it can run."""
-    problems = []
+def mapping_problems(mapping: dict[str, str], header: list[str]) -> list[tuple[str, dict]]:
+    """
+    What keeps a mapping from being used on a file with this header, as codes of
+    files.MAPPING_PROBLEMS with their params; empty when it can run.
+    """
+    problems: list[tuple[str, dict]] = []
     for name, column in mapping.items():
         if name not in FIELD_NAMES:
-            problems.append(_("%(field)s is not a field of ours") % {"field": name})
+            problems.append(("not_a_field", {"field": name}))
         elif column and column not in header:
-            problems.append(_("%(field)s: the file has no column %(column)r") % {"field": name, "column": column})
+            problems.append(("no_such_column", {"field": name, "column": column}))
     for name in REQUIRED_FIELDS:
         if not mapping.get(name):
-            problems.append(_("%(field)s: no column chosen, and it is required") % {"field": name})
+            problems.append(("required", {"field": name}))
     return problems
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ...connectors.base import PayloadError
 from ...models import CsvImport
@@ -16,8 +16,58 @@ from ...models import CsvImport
 DELIMITERS = (",", ";", "\t")
 
 
+# Why a file or a run failed as a whole; stored as a code and params with the import
+# and said in the language of whoever reads it (`describe_failure`).
+FAILURES = {
+    "empty": gettext_lazy("The file is empty."),
+    "workbook": gettext_lazy("This is a spreadsheet workbook, not a CSV file: save it as CSV first (File, Save as)."),
+    "not_utf16": gettext_lazy("The file says it is UTF-16 but is not."),
+    "binary": gettext_lazy("The file contains binary data; it is not a CSV file."),
+    "header_unreadable": gettext_lazy("The header cannot be read: %(reason)s"),
+    "no_header": gettext_lazy("The file has no header row."),
+    "line_unreadable": gettext_lazy("Line %(line)s cannot be read: %(reason)s"),
+    "mapping_mismatch": gettext_lazy("The column mapping does not fit the file: %(problems)s"),
+    "channel_inactive": gettext_lazy("The channel %(channel)s is not active."),
+    "stopped": gettext_lazy("The import stopped at line %(line)s: %(error)s"),
+    "not_queued": gettext_lazy("The import could not be sent to the task queue. Try again in a while."),
+}
+# What keeps a mapping from being used on a file (`fields.mapping_problems`).
+MAPPING_PROBLEMS = {
+    "not_a_field": gettext_lazy("%(field)s is not a field of ours"),
+    "no_such_column": gettext_lazy("%(field)s: the file has no column %(column)r"),
+    "required": gettext_lazy("%(field)s: no column chosen, and it is required"),
+}
+
+
+def describe_failure(code: str, params: dict) -> str:
+    """A failure in the active language; "" for a code it does not know."""
+    template = FAILURES.get(code)
+    if template is None:
+        return ""
+    params = dict(params)
+    if code == "mapping_mismatch":
+        params["problems"] = "; ".join(
+            str(MAPPING_PROBLEMS[problem]) % values for problem, values in params.get("problems", [])
+        )
+    try:
+        return str(template) % params if params else str(template)
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
 class CsvFileError(ValueError):
-    """The file cannot be read as a table at all; the message says why, for the person who uploaded it."""
+    """
+    The file cannot be read as a table at all. `code` and `params` say why (FAILURES);
+    str() says it in the active language, for the person who uploaded it.
+    """
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        return describe_failure(self.code, self.params) or self.code
 
 
 # Reading the file.
@@ -77,9 +127,7 @@ class CsvTable:
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    raise CsvFileError(
-                        _("Line %(line)s cannot be read: %(reason)s") % {"line": first, "reason": exc}
-                    ) from exc
+                    raise CsvFileError("line_unreadable", line=first, reason=str(exc)) from exc
                 last = start + reader.line_num
                 if self._quote_left_open(lines, first, last, row, width):
                     never_closed = last >= len(lines) and self._open_at_end(lines[first - 1 : last])
@@ -158,17 +206,17 @@ def _open_quote(first: int, last: int, never_closed: bool) -> PayloadError:
 def decode(content: bytes) -> tuple[str, str]:
     """The file's text and the encoding it was in: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     if not content.strip():
-        raise CsvFileError(_("The file is empty."))
+        raise CsvFileError("empty")
     if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise CsvFileError(_("This is a spreadsheet workbook, not a CSV file: save it as CSV first (File, Save as)."))
+        raise CsvFileError("workbook")
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text" export.
         try:
             text, encoding = content.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise CsvFileError(_("The file says it is UTF-16 but is not.")) from exc
+            raise CsvFileError("not_utf16") from exc
     elif b"\x00" in content:
-        raise CsvFileError(_("The file contains binary data; it is not a CSV file."))
+        raise CsvFileError("binary")
     else:
         try:
             text, encoding = content.decode("utf-8-sig"), "utf-8"
@@ -180,7 +228,7 @@ def decode(content: bytes) -> tuple[str, str]:
             except UnicodeDecodeError:
                 text, encoding = content.decode("latin-1"), "latin-1"
     if "\x00" in text:
-        raise CsvFileError(_("The file contains binary data; it is not a CSV file."))
+        raise CsvFileError("binary")
     return text, encoding
 
 
@@ -221,9 +269,9 @@ def read_table(content: bytes, *, delimiter: str | None = None) -> CsvTable:
     try:
         header = next((row for row in reader if any(value.strip() for value in row)), None)
     except csv.Error as exc:
-        raise CsvFileError(_("The header cannot be read: %(reason)s") % {"reason": exc}) from exc
+        raise CsvFileError("header_unreadable", reason=str(exc)) from exc
     if header is None:
-        raise CsvFileError(_("The file has no header row."))
+        raise CsvFileError("no_header")
     header_line = lines_before + reader.line_num
     return CsvTable(
         header=_unique_columns(header),

@@ -6,8 +6,7 @@ from itertools import islice
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
 from socialstrategy.queueing import enqueue_on_commit
 from strategy.models import Channel
@@ -27,7 +26,7 @@ from .fields import (
     mapping_problems,
     row_event,
 )
-from .files import CsvFileError, CsvRecord, read_table, table_of
+from .files import CsvFileError, CsvRecord, describe_failure, read_table, table_of
 
 # The preview.
 
@@ -92,7 +91,7 @@ def store_upload(
         table = read_table(content, delimiter=delimiter)
         csv_import.total_rows = table.count()
     except CsvFileError as exc:
-        _fail(csv_import, str(exc))
+        _fail(csv_import, exc.code, **exc.params)
         return csv_import
     csv_import.mapping = guess_mapping(table.header)
     csv_import.save(update_fields=["mapping", "total_rows"])
@@ -111,6 +110,8 @@ def start_import(*, import_id: int, mapping: dict[str, str]) -> bool:
         mapping={name: column for name, column in mapping.items() if column},
         status=CsvImport.Status.QUEUED,
         error="",
+        error_code="",
+        error_params={},
         finished_at=None,
     )
     if not queued:
@@ -118,9 +119,13 @@ def start_import(*, import_id: int, mapping: dict[str, str]) -> bool:
 
     def refused() -> None:
         # Nothing sweeps queued imports: say so on the import, where it can be started again.
+        with translation.override("en"):
+            error = describe_failure("not_queued", {})
         CsvImport.objects.filter(pk=import_id, status=CsvImport.Status.QUEUED).update(
             status=CsvImport.Status.FAILED,
-            error=_("The import could not be sent to the task queue. Try again in a while."),
+            error=error,
+            error_code="not_queued",
+            error_params={},
             finished_at=timezone.now(),
         )
 
@@ -156,6 +161,8 @@ def run_import(
         duplicates=0,
         errors=[],
         error="",
+        error_code="",
+        error_params={},
     )
     if not claimed:
         return None
@@ -164,13 +171,13 @@ def run_import(
         table = table_of(csv_import, delimiter=delimiter)
         csv_import.total_rows = table.count()
     except CsvFileError as exc:
-        return _fail(csv_import, str(exc))
+        return _fail(csv_import, exc.code, **exc.params)
     problems = mapping_problems(csv_import.mapping, table.header)
     if problems:
-        return _fail(csv_import, _("The column mapping does not fit the file: %s") % "; ".join(problems))
+        return _fail(csv_import, "mapping_mismatch", problems=[list(problem) for problem in problems])
     channel = events.find_channel(WebhookDelivery.Source.CSV, str(csv_import.channel_id))
     if channel is None:
-        return _fail(csv_import, _("The channel %(channel)s is not active.") % {"channel": csv_import.channel})
+        return _fail(csv_import, "channel_inactive", channel=str(csv_import.channel))
     csv_import.save(update_fields=["total_rows"])
     if progress:
         progress(0, csv_import.total_rows)
@@ -187,10 +194,10 @@ def run_import(
             if progress:
                 progress(csv_import.processed_rows, csv_import.total_rows)
     except CsvFileError as exc:
-        return _fail(csv_import, str(exc))
+        return _fail(csv_import, exc.code, **exc.params)
     except Exception as exc:
         # Batches saved so far stay imported (running again skips them as duplicates).
-        _fail(csv_import, _("The import stopped at line %(line)s: %(error)s") % {"line": line, "error": _describe(exc)})
+        _fail(csv_import, "stopped", line=line, error=_describe(exc))
         raise
     csv_import.status = CsvImport.Status.DONE
     csv_import.finished_at = timezone.now()
@@ -217,12 +224,21 @@ def _save_progress(csv_import: CsvImport) -> None:
     csv_import.save(update_fields=["processed_rows", "imported", "duplicates", "errors"])
 
 
-def _fail(csv_import: CsvImport, error: str) -> CsvImport:
+def _fail(csv_import: CsvImport, code: str, **params) -> CsvImport:
+    """Failed as a whole, with the reason as a code and params (files.FAILURES), and in English."""
     csv_import.status = CsvImport.Status.FAILED
-    csv_import.error = error
+    csv_import.error_code = code
+    csv_import.error_params = params
+    with translation.override("en"):
+        csv_import.error = describe_failure(code, params)
     csv_import.finished_at = timezone.now()
-    csv_import.save(update_fields=["status", "error", "finished_at", "total_rows"])
+    csv_import.save(update_fields=["status", "error", "error_code", "error_params", "finished_at", "total_rows"])
     return csv_import
+
+
+def failure(csv_import: CsvImport) -> str:
+    """Why the import failed, in the active language."""
+    return describe_failure(csv_import.error_code, csv_import.error_params) or csv_import.error
 
 
 def _describe(exc: Exception) -> str:

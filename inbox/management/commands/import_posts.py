@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
         csv_import = imports.store_upload(channel=target, file_name=file.name, content=content, delimiter=delimiter)
         if csv_import.status == CsvImport.Status.FAILED:
-            raise CommandError(f"{file} cannot be read: {csv_import.error} (import #{csv_import.pk})")
+            raise CommandError(f"{file} cannot be read: {imports.failure(csv_import)} (import #{csv_import.pk})")
         mapping = {**csv_import.mapping, **overrides}
         csv_import.mapping = {name: mapping[name] for name in imports.FIELD_NAMES if mapping.get(name)}
         csv_import.save(update_fields=["mapping"])
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             raise CommandError(f"Import #{csv_import.pk} was started elsewhere.")
         csv_import = finished
         if csv_import.status == CsvImport.Status.FAILED:
-            raise CommandError(f"The import failed: {csv_import.error}")
+            raise CommandError(f"The import failed: {imports.failure(csv_import)}")
         self._report(csv_import)
 
     def _parse_mapping(self, pairs: list[str]) -> dict[str, str]:
