@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
-LABELLED = ROOT / "tests" / "data" / "triage_posts.jsonl"
+LABELLED = ROOT / "inbox" / "triage" / "training" / "labelled.jsonl"
 
 
 def main() -> None:

@@ -262,6 +262,10 @@ else:
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 # The CSV import is the longest task; its hard time limit (seconds) bounds every other.
+# The blind set the learned triage is measured on before a version is activated (never
+# trained on): JSON Lines files in this folder; without it, a new version is measured
+# on its held-out folds only.
+TRIAGE_BLIND_SET = env.path("TRIAGE_BLIND_SET", default=BASE_DIR / "tests" / "data" / "blind")
 INBOX_CSV_IMPORT_TIME_LIMIT = env.int("INBOX_CSV_IMPORT_TIME_LIMIT", default=60 * 60)
 BROKER_VISIBILITY_TIMEOUT = INBOX_CSV_IMPORT_TIME_LIMIT + 600
 if REDIS_URL:

@@ -165,6 +165,11 @@ class Post(models.Model):
     # Workflow and triage: filled by triage and by the people working the inbox.
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     must_reply = models.BooleanField(_("must reply"), default=False)
+    # Triage was unsure: the post waits with the must-reply deadline (must_reply is set)
+    # until a person decides must reply or no reply needed.
+    needs_look = models.BooleanField(
+        _("needs a look"), default=False, help_text=_("Triage was unsure; a person decides whether it needs an answer.")
+    )
     categories = models.JSONField(_("categories"), default=list, blank=True)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)

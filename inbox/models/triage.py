@@ -45,6 +45,9 @@ class TriageDecision(models.Model):
     claims = models.ManyToManyField(KnownClaim, blank=True, related_name="decisions", verbose_name=_("known claims"))
     # [{"rule": ..., "category": ..., "words": [...]}]: which rule matched which words.
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    needs_look = models.BooleanField(_("needs a look"), default=False)
+    # The learned model's part: {"version", "probabilities": {label: p}, "evidence": [{"text", "weight"}]}.
+    model = models.JSONField(_("model"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -55,3 +58,52 @@ class TriageDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}: {', '.join(self.categories) or '-'} ({self.priority})"
+
+
+class TriageModel(models.Model):
+    """
+    A trained version of the learned model, with what it was trained on and how it did
+    on the blind set. One is active; a person can activate an earlier one (roll back).
+    """
+
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("trained"), default=timezone.now)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trained by"),
+        help_text=_("Empty when the weekly task or the command trained it."),
+    )
+    # learning.model.LinearModel.to_dict(): weights, calibration and thresholds.
+    parameters = models.JSONField(_("parameters"))
+    # {"labelled": n, "decision": m}: the examples by source.
+    training_counts = models.JSONField(_("training data"), default=dict)
+    # evaluation.Report.as_dict() on the blind set, and the held-out figures of training.
+    blind_figures = models.JSONField(_("blind-set figures"), default=dict, blank=True)
+    training_figures = models.JSONField(_("held-out figures"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=False)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activated by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        verbose_name = _("triage model")
+        verbose_name_plural = _("triage models")
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=models.Q(is_active=True), name="one_active_model")
+        ]
+
+    def __str__(self) -> str:
+        return self.version

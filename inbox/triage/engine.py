@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .language import (
     CLAUSE_MARKS,
@@ -30,6 +31,9 @@ from .language import (
     normalised,
     sentiment_score,
 )
+
+if TYPE_CHECKING:
+    from .learning.combine import ModelPart
 
 PRODUCT_QUESTION = "product_question"
 TECHNICAL_PROBLEM = "technical_problem"
@@ -114,6 +118,10 @@ class Decision:
     matches: tuple[Match, ...] = ()
     reasons: tuple[str, ...] = ()
     theme: str = ""  # the first theme (in the strategy's order) the post is about
+    # The learned model's part (learning.combine), when a model took part: a post it is
+    # unsure about needs a look, with the must-reply deadline, until a person decides.
+    needs_look: bool = False
+    model: "ModelPart | None" = None
 
     @property
     def team(self) -> str:

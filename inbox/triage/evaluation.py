@@ -75,6 +75,9 @@ class Miss:
 class Report:
     n: int = 0
     must_reply: Counts = field(default_factory=Counts)
+    # Needs a look counted as caught: must reply or needs a look, against expected must reply.
+    caught: Counts = field(default_factory=Counts)
+    needs_look: int = 0
     categories: dict[str, Counts] = field(default_factory=lambda: {c: Counts() for c in CATEGORIES})
     misses: list[Miss] = field(default_factory=list)
 
@@ -89,6 +92,11 @@ class Report:
             "categories": {
                 code: {"precision": round(c.precision, 4), "recall": round(c.recall, 4), "f1": round(c.f1, 4)}
                 for code, c in self.categories.items()
+            },
+            "needs_look": {
+                "recall": round(self.caught.recall, 4),
+                "share": round(self.needs_look / self.n, 4) if self.n else 0.0,
+                "precision": round(self.caught.precision, 4),
             },
             "n": self.n,
         }
@@ -127,6 +135,8 @@ def evaluate(triage: Triage, posts: Iterable[LabelledPost]) -> Report:
         decision = triage.decide(PostInput(post.text, language=post.language))
         report.n += 1
         report.must_reply.add(post.must_reply, decision.must_reply)
+        report.caught.add(post.must_reply, decision.must_reply or decision.needs_look)
+        report.needs_look += decision.needs_look and not decision.must_reply
         predicted = set(decision.categories)
         for code, counts in report.categories.items():
             counts.add(code in post.categories, code in predicted)
@@ -139,6 +149,10 @@ def format_report(report: Report) -> str:
     lines = [f"{report.n} labelled posts", "", f"{'':24}{'precision':>10}{'recall':>10}{'f1':>10}"]
     m = report.must_reply
     lines.append(f"{'must reply':24}{m.precision:>10.3f}{m.recall:>10.3f}{m.f1:>10.3f}   accuracy {m.accuracy:.3f}")
+    caught = report.caught
+    share = report.needs_look / report.n if report.n else 0.0
+    figures = f"{caught.precision:>10.3f}{caught.recall:>10.3f}{caught.f1:>10.3f}"
+    lines.append(f"{'caught (+ needs a look)':24}{figures}   needs a look {share:.3f}")
     for code, c in report.categories.items():
         lines.append(f"{code:24}{c.precision:>10.3f}{c.recall:>10.3f}{c.f1:>10.3f}")
     if report.misses:

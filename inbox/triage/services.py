@@ -19,7 +19,7 @@ from strategy.selectors import communication_unit_members
 
 from ..models import Activity, Forward, Post, TriageDecision
 from ..notices import Kind, notify_about
-from . import routing, rulebook, tasks
+from . import learned, routing, rulebook, tasks
 from .deadlines import due_at as deadline_for
 from .engine import PostInput
 
@@ -53,7 +53,7 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
         latest = post.decisions.order_by("-created_at", "-pk").first()
         if latest is not None and latest.decided_by_id is not None:
             return latest
-        decision = rulebook.compiled_triage().decide(
+        decision = learned.current_triage().decide(
             PostInput(
                 post.text,
                 language=post.language,
@@ -61,10 +61,10 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
                 earlier_complaints=_earlier_complaints(post),
             )
         )
+        # A post triage is unsure about waits like a must-reply post until a person decides.
+        waits = decision.must_reply or decision.needs_look
         deadline = (
-            deadline_for(post.published_at, rulebook.policy_for(post.channel, decision.priority))
-            if decision.must_reply
-            else None
+            deadline_for(post.published_at, rulebook.policy_for(post.channel, decision.priority)) if waits else None
         )
         theme = Theme.objects.filter(slug=decision.theme).first() if decision.theme else None
         team = (
@@ -74,9 +74,14 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
             if decision.categories
             else None
         )
+        if decision.needs_look and team is None:
+            # Whether it needs an answer is the communication unit's to decide.
+            team = Team.objects.filter(slug=FALLBACK_TEAM).first()
         outcome = {
             "categories": list(decision.categories),
-            "must_reply": decision.must_reply,
+            "must_reply": waits,
+            "needs_look": decision.needs_look,
+            "model": _model_part(decision),
             "priority": decision.priority,
             "sentiment": round(decision.sentiment, 4),
             "language": decision.language,
@@ -99,7 +104,7 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
         if latest is not None and all(getattr(latest, name) == value for name, value in outcome.items()):
             return latest
         # Route to a person only when nobody holds the post yet.
-        picked = routing.pick_member(team) if post.assignee_id is None and team and decision.must_reply else None
+        picked = routing.pick_member(team) if post.assignee_id is None and team and waits else None
         record = TriageDecision.objects.create(post=post, assignee=picked or post.assignee, **outcome)
         _link_decision(
             record,
@@ -121,6 +126,18 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
             # In the decision's transaction: the assignment and telling about it commit together.
             notify_about(post, users=[picked], kind=kind)
     return record
+
+
+def _model_part(decision) -> dict:
+    """The model's part of a decision, as stored: its version, probabilities and the evidence shown to people."""
+    part = decision.model
+    if part is None:
+        return {}
+    return {
+        "version": part.version,
+        "probabilities": part.probabilities,
+        "evidence": [{"text": item.text, "weight": item.weight} for item in part.evidence],
+    }
 
 
 def triage_failed(*, post_id: int) -> TriageDecision | None:
@@ -192,6 +209,8 @@ def override_triage(
 def _apply_decision(post: Post, record: TriageDecision) -> None:
     post.categories = record.categories
     post.must_reply = record.must_reply
+    # A person's decision settles whether the post needs an answer.
+    post.needs_look = record.needs_look and record.decided_by_id is None
     post.priority = record.priority
     post.due_at = record.due_at
     if record.team_id is not None or post.team_id is None:
@@ -212,6 +231,7 @@ def _apply_decision(post: Post, record: TriageDecision) -> None:
         update_fields=[
             "categories",
             "must_reply",
+            "needs_look",
             "priority",
             "due_at",
             "team",

@@ -1,0 +1,142 @@
+"""
+The learned model as a service: what it is trained on, training and storing a
+version with its figures, activating one (and rolling back), and the triage in force
+(the compiled rules with the active model beside them). The learning itself is the
+pure `learning` package.
+"""
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import TriageDecision, TriageModel
+from . import rulebook
+from .engine import Triage
+from .evaluation import evaluate, read_labelled
+from .learning.combine import ModelTriage
+from .learning.model import LinearModel
+from .learning.training import Example, train
+
+logger = logging.getLogger(__name__)
+
+# The labelled posts the product ships with (JSON Lines, as evaluate_triage reads them).
+TRAINING_DIR = Path(__file__).resolve().parent / "training"
+# How much worse than the active model on the blind set a new one may be and still be
+# activated by itself: the noise of a few posts, not a trend.
+TOLERANCE = 0.005
+
+
+def labelled_examples(directory: Path = TRAINING_DIR) -> list[Example]:
+    examples = []
+    for path in sorted(directory.glob("*.jsonl")):
+        examples.extend(
+            Example(post.text, post.categories, post.language, source="labelled") for post in read_labelled(path)
+        )
+    return examples
+
+
+def decision_examples() -> list[Example]:
+    """What people decided about posts: each override is a labelled example (the latest per post)."""
+    latest: dict[int, Example] = {}
+    decisions = (
+        TriageDecision.objects.filter(decided_by__isnull=False, post__deleted_at__isnull=True)
+        .order_by("post_id", "created_at", "pk")
+        .values_list("post_id", "post__text", "post__language", "categories")
+    )
+    for post_id, text, language, categories in decisions.iterator():
+        if text:
+            latest[post_id] = Example(text, frozenset(categories or ()), language or "", source="decision")
+    return list(latest.values())
+
+
+def blind_posts():
+    """The blind set (settings.TRIAGE_BLIND_SET), never trained or tuned on; [] when it is not there."""
+    directory = Path(settings.TRIAGE_BLIND_SET)
+    posts = []
+    for path in sorted(directory.glob("*.jsonl")) if directory.is_dir() else []:
+        posts.extend(read_labelled(path))
+    return posts
+
+
+def train_model(*, by=None, note: str = "", activate: bool = True) -> TriageModel:
+    """
+    Train a version on the shipped labelled posts and people's decisions, measure it
+    on the blind set, store it, and activate it when it is not worse than the active
+    one there (or there is none).
+    """
+    rules = rulebook.compiled_triage()
+    examples = labelled_examples() + decision_examples()
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    digest = hashlib.sha256(json.dumps(sorted(e.text for e in examples)).encode()).hexdigest()[:8]
+    model = train(examples, rules, version=f"{stamp}-{digest}")
+    blind = blind_posts()
+    figures = evaluate(ModelTriage(rules, model), blind).as_dict() if blind else {}
+    counts: dict[str, int] = {}
+    for example in examples:
+        counts[example.source] = counts.get(example.source, 0) + 1
+    record = TriageModel.objects.create(
+        version=model.version,
+        trained_by=by,
+        parameters=model.to_dict(),
+        training_counts=counts,
+        blind_figures=figures,
+        training_figures=model.info.get("held_out", {}),
+        note=note,
+    )
+    active = TriageModel.objects.filter(is_active=True).first()
+    if activate and (active is None or not_worse(figures, active.blind_figures)):
+        activate_model(record, by=by)
+    logger.info("trained triage model %s on %s; blind set %s", record.version, counts, figures.get("must_reply"))
+    return record
+
+
+def not_worse(new: dict, old: dict) -> bool:
+    """On the blind set: must-reply F1 and the share caught (with needs a look) at least the old ones'."""
+    if not old:
+        return True
+    if not new:
+        return False
+    pairs = (
+        (new["must_reply"]["f1"], old["must_reply"]["f1"]),
+        (new.get("needs_look", {}).get("recall", 0), old.get("needs_look", {}).get("recall", 0)),
+    )
+    return all(fresh >= stale - TOLERANCE for fresh, stale in pairs)
+
+
+def activate_model(record: TriageModel, *, by=None) -> None:
+    """Make this version the one in force (a roll back when it is an earlier one)."""
+    with transaction.atomic():
+        TriageModel.objects.filter(is_active=True).exclude(pk=record.pk).update(is_active=False)
+        TriageModel.objects.filter(pk=record.pk).update(is_active=True, activated_at=timezone.now(), activated_by=by)
+    record.refresh_from_db()
+
+
+_loaded: dict[str, LinearModel] = {}
+
+
+def active_model() -> LinearModel | None:
+    """The active version, read once per version (per process)."""
+    version = TriageModel.objects.filter(is_active=True).values_list("version", flat=True).first()
+    if version is None:
+        return None
+    model = _loaded.get(version)
+    if model is None:
+        parameters = TriageModel.objects.filter(version=version).values_list("parameters", flat=True).first()
+        if parameters is None:
+            return None
+        model = LinearModel.from_dict(parameters)
+        _loaded.clear()
+        _loaded[version] = model
+    return model
+
+
+def current_triage() -> Triage | ModelTriage:
+    """The triage in force: the compiled rules, with the active model beside them when there is one."""
+    rules = rulebook.compiled_triage()
+    model = active_model()
+    return ModelTriage(rules, model) if model is not None else rules

@@ -1,0 +1,187 @@
+"""
+Training the learned model (scikit-learn) from labelled posts and the communication
+unit's own decisions. Pure: examples in, a `LinearModel` out; storing it is the
+services' job.
+
+One logistic regression per label over the features of `features.py`, balanced for
+rare labels; calibrated by Platt scaling on out-of-fold scores, so that 0.8 means
+"right about four times in five"; the thresholds that turn probabilities into
+decisions are chosen on the same out-of-fold predictions, never on the blind set.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..engine import CATEGORIES, MUST_REPLY_CATEGORIES, PostInput, Triage
+from .features import features
+from .model import LABELS, MUST_REPLY, LinearModel, Thresholds
+
+FOLDS = 5
+# A feature seen in fewer examples than this says nothing reliable.
+MIN_EXAMPLES_PER_FEATURE = 2
+REGULARISATION = 2.0  # scikit-learn's C: larger fits the training posts more closely
+# What the thresholds aim at on held-out folds.
+MUST_REPLY_PRECISION = 0.92
+CAUGHT_RECALL = 0.985  # must reply or needs a look
+NEEDS_LOOK_SHARE = 0.12
+GRID = tuple(round(0.05 * step, 2) for step in range(2, 19))  # 0.10 .. 0.90
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled post: from a labelled file, or from what a person decided about a post."""
+
+    text: str
+    categories: frozenset[str]
+    language: str = ""
+    source: str = "labelled"
+
+    @property
+    def must_reply(self) -> bool:
+        return bool(self.categories & MUST_REPLY_CATEGORIES)
+
+
+def post_features(triage: Triage, text: str, language: str = "") -> frozenset[str]:
+    """The model's features of a post, with what the rules (alone) found in it."""
+    decision = triage.decide(PostInput(text, language=language))
+    return features(
+        text,
+        triage.lexicon,
+        rule_categories=decision.categories,
+        claim=any(
+            match.category == "factual_error" and match.rule == "known false claim" for match in decision.matches
+        ),
+        sentiment=decision.sentiment,
+        is_question=decision.is_question,
+    )
+
+
+def train(examples: Sequence[Example], triage: Triage, *, version: str, seed: int = 0) -> LinearModel:
+    """A calibrated model with its thresholds; `triage` is the rules alone (no model)."""
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    if len(examples) < 4 * FOLDS:
+        raise ValueError(f"at least {4 * FOLDS} labelled posts are needed to train, not {len(examples)}")
+    rows = [post_features(triage, example.text, example.language) for example in examples]
+    counts: dict[str, int] = {}
+    for row in rows:
+        for feature in row:
+            counts[feature] = counts.get(feature, 0) + 1
+    kept = {feature for feature, count in counts.items() if count >= MIN_EXAMPLES_PER_FEATURE}
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([dict.fromkeys(row & kept, 1.0) for row in rows])
+    names = vectorizer.get_feature_names_out()
+
+    weights = np.zeros((len(names), len(LABELS)))
+    bias, calibration, out_of_fold = [], [], {}
+    for index, label in enumerate(LABELS):
+        y = np.array([_has(example, label) for example in examples], dtype=int)
+        if y.min() == y.max():  # never (or always) seen: a constant
+            bias.append(-10.0 if y.max() == 0 else 10.0)
+            calibration.append((1.0, 0.0))
+            out_of_fold[label] = np.full(len(y), float(y.max()))
+            continue
+        classifier = LogisticRegression(C=REGULARISATION, class_weight="balanced", solver="lbfgs", max_iter=3000)
+        folds = StratifiedKFold(
+            n_splits=min(FOLDS, int(min(y.sum(), len(y) - y.sum()))), shuffle=True, random_state=seed
+        )
+        held_out = cross_val_predict(classifier, matrix, y, cv=folds, method="decision_function")
+        platt = LogisticRegression(C=1e6, max_iter=1000).fit(held_out.reshape(-1, 1), y)
+        a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+        out_of_fold[label] = 1.0 / (1.0 + np.exp(-(a * held_out + b)))
+        classifier.fit(matrix, y)
+        weights[:, index] = classifier.coef_[0]
+        bias.append(float(classifier.intercept_[0]))
+        calibration.append((a, b))
+
+    expected_must = np.array([example.must_reply for example in examples])
+    category_thresholds = {
+        label: _best_f1_threshold(out_of_fold[label], np.array([_has(e, label) for e in examples]))
+        for label in CATEGORIES
+    }
+    must_threshold = _precise_threshold(out_of_fold[MUST_REPLY], expected_must)
+    look_threshold = _needs_look_threshold(out_of_fold[MUST_REPLY], expected_must, must_threshold)
+    table = {
+        str(name): tuple(round(float(w), 5) for w in weights[position])
+        for position, name in enumerate(names)
+        if np.abs(weights[position]).max() >= 1e-4
+    }
+    return LinearModel(
+        version=version,
+        labels=LABELS,
+        weights=table,
+        bias=tuple(round(b, 5) for b in bias),
+        calibration=tuple((round(a, 5), round(b, 5)) for a, b in calibration),
+        thresholds=Thresholds(categories=category_thresholds, must_reply=must_threshold, needs_look=look_threshold),
+        trained_on=len(examples),
+        info={
+            "sources": _sources(examples),
+            "features": len(table),
+            "held_out": _held_out_figures(out_of_fold[MUST_REPLY], expected_must, must_threshold, look_threshold),
+        },
+    )
+
+
+def _has(example: Example, label: str) -> bool:
+    return example.must_reply if label == MUST_REPLY else label in example.categories
+
+
+def _best_f1_threshold(probabilities, expected) -> float:
+    best, best_f1 = 0.5, -1.0
+    for threshold in GRID:
+        predicted = probabilities >= threshold
+        true_positive = float((predicted & expected).sum())
+        precision = true_positive / predicted.sum() if predicted.sum() else 1.0
+        recall = true_positive / expected.sum() if expected.sum() else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best_f1:
+            best, best_f1 = threshold, f1
+    return best
+
+
+def _precise_threshold(probabilities, expected) -> float:
+    """The lowest threshold whose held-out precision reaches the aim; the most precise one otherwise."""
+    for threshold in GRID:
+        predicted = probabilities >= threshold
+        if predicted.sum() and (predicted & expected).sum() / predicted.sum() >= MUST_REPLY_PRECISION:
+            return max(threshold, 0.3)
+    return GRID[-1]
+
+
+def _needs_look_threshold(probabilities, expected, must_threshold: float) -> float:
+    """The highest threshold below must-reply that catches the aimed share, within the share allowed to look."""
+    candidates = [threshold for threshold in GRID if threshold < must_threshold] or [must_threshold]
+    chosen = candidates[0]
+    for threshold in reversed(candidates):
+        caught = probabilities >= threshold
+        recall = (caught & expected).sum() / expected.sum() if expected.sum() else 1.0
+        chosen = threshold
+        if recall >= CAUGHT_RECALL:
+            break
+    while chosen < must_threshold:
+        share = ((probabilities >= chosen) & (probabilities < must_threshold)).mean()
+        if share <= NEEDS_LOOK_SHARE:
+            break
+        chosen = round(chosen + 0.05, 2)
+    return min(chosen, must_threshold)
+
+
+def _held_out_figures(probabilities, expected, must_threshold: float, look_threshold: float) -> dict:
+    must = probabilities >= must_threshold
+    caught = probabilities >= look_threshold
+    return {
+        "must_reply_precision": round(float((must & expected).sum() / max(must.sum(), 1)), 4),
+        "must_reply_recall": round(float((must & expected).sum() / max(expected.sum(), 1)), 4),
+        "caught_recall": round(float((caught & expected).sum() / max(expected.sum(), 1)), 4),
+        "needs_look_share": round(float((caught & ~must).mean()), 4),
+    }
+
+
+def _sources(examples: Sequence[Example]) -> dict[str, int]:
+    sources: dict[str, int] = {}
+    for example in examples:
+        sources[example.source] = sources.get(example.source, 0) + 1
+    return sources
