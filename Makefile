@@ -35,6 +35,7 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py load_strategy
+	$(BIN)/python manage.py train_triage --if-none
 	$(BIN)/python manage.py create_demo_users
 	@echo
 	@echo "  socialstrategy is starting at http://127.0.0.1:$(PORT)/"

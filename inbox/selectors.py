@@ -74,6 +74,7 @@ class Queue:
 
 QUEUES = [
     Queue("today", _("Must reply today"), "due"),
+    Queue("needs-look", _("Needs a look"), "due"),
     Queue("due-soon", _("Due within the hour"), "due"),
     Queue("breached", _("Breached"), "due"),
     Queue("mine", _("Mine"), "due"),
@@ -118,6 +119,9 @@ def queue_posts(slug: str, user, now: datetime | None = None) -> QuerySet[Post]:
     if slug == "today":
         end_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         return waiting.filter(due_at__lt=end_of_day)
+    if slug == "needs-look":
+        # Triage was unsure: a person decides, before the deadline, whether it needs an answer.
+        return waiting.filter(needs_look=True)
     if slug == "due-soon":
         return waiting.filter(due_at__gte=now, due_at__lt=now + timedelta(hours=1))
     if slug == "breached":

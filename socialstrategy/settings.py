@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from celery.schedules import crontab
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -309,6 +310,7 @@ CELERY_TASK_ROUTES = {
     "inbox.tasks.triage_post_task": {"queue": "triage"},
     "inbox.tasks.import_csv_task": {"queue": "bulk"},
     "inbox.triage.retriage_post": {"queue": "bulk"},
+    "inbox.triage.retrain_model": {"queue": "bulk"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
@@ -320,6 +322,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "inbox.tasks.sweep_deadlines_task", "schedule": INBOX_SWEEP_SECONDS},
     "sweep-untriaged": {"task": "inbox.triage.sweep_untriaged", "schedule": INBOX_SWEEP_SECONDS},
     "sweep-outbox": {"task": "inbox.work.sweep_outbox", "schedule": INBOX_SWEEP_SECONDS},
+    # The learned triage learns from the week's decisions: Monday 03:00, Oslo time.
+    "retrain-triage-model": {
+        "task": "inbox.triage.retrain_model",
+        "schedule": crontab(minute=0, hour=3, day_of_week=1),
+    },
     # "poll-youtube" is added with the platform settings below, where YOUTUBE_POLL_MINUTES is.
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -53,3 +53,13 @@ def sweep_untriaged_task() -> None:
     from .sweeps import sweep_untriaged
 
     run_alone("inbox.sweep_untriaged", sweep_untriaged)
+
+
+@shared_task(name="inbox.triage.retrain_model")
+def retrain_model_task() -> None:
+    """Weekly (beat): a new version from the labelled posts and people's decisions, active if not worse."""
+    from socialstrategy.locks import run_alone
+
+    from .learned import train_model
+
+    run_alone("inbox.retrain_model", lambda: train_model(note="weekly"))

@@ -82,6 +82,8 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
             )
             for reason in decision.reasons
         ]
+        must = (decision.model or {}).get("probabilities", {}).get("must_reply")
+        decision.model_chance = round(100 * must) if must is not None else None
     context = {
         "post": post,
         "thread": access.visible_thread(user, thread_of(post)),
