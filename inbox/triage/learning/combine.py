@@ -90,7 +90,8 @@ def combine(decision: Decision, post: PostInput, model: LinearModel, triage: Tri
         decision,
         categories=categories,
         must_reply=must_reply,
-        priority=_priority(categories, list(matches), post, must_reply),
+        # A post that needs a look waits like a must-reply one: at least normal priority.
+        priority=_priority(categories, list(matches), post, must_reply or needs_look),
         matches=matches,
         reasons=reasons,
         needs_look=needs_look,

@@ -68,11 +68,16 @@ class LinearModel:
         }
 
     def evidence(self, features: Iterable[str], label: str, *, limit: int = 5) -> tuple[Evidence, ...]:
-        """The features of this post that pushed hardest towards the label."""
+        """
+        The features of this post that pushed hardest towards the label: whole words,
+        word pairs, emoji and the rules' findings first, word pieces only when nothing
+        else weighed (a person reads "appen", not "…pp…").
+        """
         index = self.labels.index(label)
         weighed = [(self.weights[f][index], f) for f in features if f in self.weights and self.weights[f][index] > 0]
         weighed.sort(reverse=True)
-        return tuple(Evidence(feature, describe(feature), round(weight, 3)) for weight, feature in weighed[:limit])
+        readable = [pair for pair in weighed if not pair[1].startswith("c:")] or weighed
+        return tuple(Evidence(feature, describe(feature), round(weight, 3)) for weight, feature in readable[:limit])
 
     def to_dict(self) -> dict:
         return {
