@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -10,6 +8,7 @@ from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, Team
 
 from .models import InboxSettings, Post, SavedReply
+from .triage.engine import pattern_problem
 from .work.saved_replies import PLACEHOLDERS, unknown_placeholders
 
 
@@ -40,12 +39,19 @@ class ReplyRuleForm(forms.ModelForm):
     def clean_regex(self) -> str:
         regex = self.cleaned_data["regex"].strip()
         if regex:
-            try:
-                re.compile(regex)
-            except re.error as exc:
+            problem = pattern_problem(regex)
+            if problem.startswith("invalid"):
                 raise forms.ValidationError(
-                    _("Not a valid regular expression: %(error)s"), params={"error": exc}
-                ) from exc
+                    _("Not a valid regular expression: %(error)s"), params={"error": problem.partition(": ")[2]}
+                )
+            if problem:
+                raise forms.ValidationError(
+                    _(
+                        "This expression can take very long on a long post (it backtracks catastrophically), "
+                        "which would hold up triage. Write it without a repeated group inside a repeat, "
+                        "such as (a+)+ or (\\w+\\s?)*."
+                    )
+                )
         return regex
 
     def clean_sentiment_at_most(self):

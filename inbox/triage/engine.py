@@ -13,11 +13,12 @@ stem, and a keyword preceded by a negation in the same clause does not count
 Sentiment is lexicon-based (`language`, with inbox/triage/lexicon/), with negation and intensifiers.
 """
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+import regex
 
 from .language import (
     CLAUSE_MARKS,
@@ -45,6 +46,14 @@ CATEGORIES = (PRODUCT_QUESTION, TECHNICAL_PROBLEM, FACTUAL_ERROR, DISSATISFIED_C
 MUST_REPLY_CATEGORIES = frozenset(CATEGORIES[:4])
 
 PRIORITIES = ("low", "normal", "high", "urgent")
+
+# Bounded work, whatever arrives: triage reads a post's first MAX_TEXT characters (the
+# whole post is kept), cuts each word at MAX_TOKEN_LENGTH letters (no word is longer;
+# a megabyte without spaces is one "word"), and gives a rule's regular expression at
+# most PATTERN_SECONDS a post (staff type them; `pattern_problem` refuses the worst).
+MAX_TEXT = 10_000
+MAX_TOKEN_LENGTH = 40
+PATTERN_SECONDS = 0.02
 
 # Endings that inflect a base form; tried longest first.
 # A solved problem or a settled complaint needs no reply for that; a question still does.
@@ -238,19 +247,15 @@ class Triage:
         for theme_index, theme in enumerate(self.themes):
             keywords.extend(self._keyword(("theme", theme_index), word) for word in theme.keywords if word.strip())
         self.index = _KeywordIndex(keywords)
-        self.regexes = {
-            index: re.compile(rule.regex, re.UNICODE | re.IGNORECASE)
-            for index, rule in enumerate(self.rules)
-            if rule.regex
-        }
+        self.regexes = {index: compile_pattern(rule.regex) for index, rule in enumerate(self.rules) if rule.regex}
 
     def _keyword(self, owner: int | tuple, text: str) -> _Keyword:
         words = tuple(normalised(text).split())
         return _Keyword(owner, text, words, bool(set(words) & self.lexicon.negators))
 
     def decide(self, post: PostInput) -> Decision:
-        text = normalised(post.text)
-        tokens = TOKEN_RE.findall(text)
+        text = normalised(post.text[:MAX_TEXT])
+        tokens = [token[:MAX_TOKEN_LENGTH] for token in TOKEN_RE.findall(text)]
         words = [token for token in tokens if token not in CLAUSE_MARKS]
         language = detect_language(words, post.language, self.lexicon)
         sentiment = sentiment_score(text, words, self.lexicon)
@@ -262,9 +267,9 @@ class Triage:
             theme = next((t.slug for n, t in enumerate(self.themes) if found.get(("theme", n))), "")
             for index, rule in enumerate(self.rules):
                 hits = found.get(index, [])
-                regex = self.regexes.get(index)
-                if regex is not None:
-                    hits += [m.group(0) for m in regex.finditer(text)]
+                pattern = self.regexes.get(index)
+                if pattern is not None:
+                    hits += _pattern_hits(pattern, text)
                 match = self._apply(rule, hits, sentiment, is_question)
                 if match is not None:
                     matches.append(match)
@@ -332,6 +337,39 @@ class Triage:
             priority=rule.priority,
             rule_id=rule.id,
         )
+
+
+def compile_pattern(pattern: str):
+    """A rule's regular expression, compiled with `regex` (which can stop a search that runs too long)."""
+    return regex.compile(pattern, regex.UNICODE | regex.IGNORECASE)
+
+
+def _pattern_hits(pattern, text: str) -> list[str]:
+    try:
+        return [match.group(0) for match in pattern.finditer(text, timeout=PATTERN_SECONDS)]
+    except TimeoutError:
+        # The rule does not match this post rather than hold up every post after it.
+        return []
+
+
+# Texts on which a pattern that backtracks catastrophically takes seconds.
+_PROBES = tuple(
+    probe * 2000 + tail for probe in ("a", "x", "ab", "a ", "1", "æ", "aa.") for tail in ("", "!", "\n", "x")
+)
+
+
+def pattern_problem(pattern: str) -> str:
+    """Why a rule's regular expression cannot be used ("" when it can): invalid, or too slow on a long text."""
+    try:
+        compiled = compile_pattern(pattern)
+    except regex.error as exc:
+        return f"invalid: {exc}"
+    for probe in _PROBES:
+        try:
+            compiled.search(probe, timeout=0.05)
+        except TimeoutError:
+            return "it backtracks catastrophically: it takes too long on a long text"
+    return ""
 
 
 def triage(post: PostInput, rules: Sequence[Rule], claims: Sequence[KnownClaim] = ()) -> Decision:

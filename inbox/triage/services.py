@@ -47,7 +47,8 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
     Returns the decision in force, or None for posts that are not triaged (ours, deleted).
     """
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("channel").filter(pk=post_id).first()
+        # Only the post is locked (of self): never the channel row that its deliveries share.
+        post = Post.objects.select_for_update(of=("self",)).select_related("channel").filter(pk=post_id).first()
         if post is None or post.is_ours or post.deleted_at is not None:
             return None
         latest = post.decisions.order_by("-created_at", "-pk").first()

@@ -68,6 +68,7 @@ def test_a_new_rule_is_saved_with_a_slug(client, rulebook, ingrid):
     ("field", "value", "error"),
     [
         ("regex", "(unclosed", "Ikke et gyldig regulært uttrykk"),
+        ("regex", "(\\w+\\s?)*$", "kan ta svært lang tid på et langt innlegg"),
         ("sentiment_at_most", "3", "-1"),
     ],
 )

@@ -72,7 +72,10 @@ def train(examples: Sequence[Example], triage: Triage, *, version: str, seed: in
             counts[feature] = counts.get(feature, 0) + 1
     kept = {feature for feature, count in counts.items() if count >= MIN_EXAMPLES_PER_FEATURE}
     vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([dict.fromkeys(row & kept, 1.0) for row in rows])
+    matrix = vectorizer.fit_transform([dict.fromkeys(row & kept, 1.0) for row in rows]).tocsr()
+    # liblinear takes 32-bit indices only.
+    matrix.indices = matrix.indices.astype(np.int32)
+    matrix.indptr = matrix.indptr.astype(np.int32)
     names = vectorizer.get_feature_names_out()
 
     weights = np.zeros((len(names), len(LABELS)))
@@ -84,7 +87,7 @@ def train(examples: Sequence[Example], triage: Triage, *, version: str, seed: in
             calibration.append((1.0, 0.0))
             out_of_fold[label] = np.full(len(y), float(y.max()))
             continue
-        classifier = LogisticRegression(C=REGULARISATION, class_weight="balanced", solver="lbfgs", max_iter=3000)
+        classifier = LogisticRegression(C=REGULARISATION, class_weight="balanced", solver="liblinear", max_iter=2000)
         folds = StratifiedKFold(
             n_splits=min(FOLDS, int(min(y.sum(), len(y) - y.sum()))), shuffle=True, random_state=seed
         )
