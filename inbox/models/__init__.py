@@ -1,7 +1,7 @@
 """The inbox's models, by stage: posts (and what brought them), triage, and the work on a post."""
 
 from .posts import Author, CsvImport, Post, WebhookDelivery, YouTubePollState
-from .triage import TriageDecision, TriageModel
+from .triage import TriageDecision, TriageLabel, TriageModel
 from .work import Activity, Forward, InboxSettings, Note, OutboxMessage, ReplyApproval, SavedReply
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "ReplyApproval",
     "SavedReply",
     "TriageDecision",
+    "TriageLabel",
     "TriageModel",
     "WebhookDelivery",
     "YouTubePollState",

@@ -60,6 +60,38 @@ class TriageDecision(models.Model):
         return f"{self.post_id}: {', '.join(self.categories) or '-'} ({self.priority})"
 
 
+class TriageLabel(models.Model):
+    """
+    What a person's work says about a post, as a labelled example for the next model:
+    an override (the categories), a reply to a post triage did not flag (it needed an
+    answer), a flagged post closed as needing none. With who and when.
+    """
+
+    class Source(models.TextChoices):
+        OVERRIDE = "override", _("triage decided by a person")
+        REPLIED = "replied", _("answered though triage did not flag it")
+        CLOSED = "closed", _("closed without reply though triage flagged it")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="labels", verbose_name=_("post"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    must_reply = models.BooleanField(_("must reply"))
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    # A reply or a close says whether an answer was needed, not which categories apply.
+    categories_known = models.BooleanField(_("categories known"), default=True)
+    labelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    labelled_at = models.DateTimeField(_("labelled"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-labelled_at", "-pk"]
+        verbose_name = _("triage label")
+        verbose_name_plural = _("triage labels")
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.get_source_display()}"
+
+
 class TriageModel(models.Model):
     """
     A trained version of the learned model, with what it was trained on and how it did

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import TriageDecision, TriageModel
+from ..models import TriageLabel, TriageModel
 from . import rulebook
 from .engine import Triage
 from .evaluation import evaluate, read_labelled
@@ -41,16 +41,28 @@ def labelled_examples(directory: Path = TRAINING_DIR) -> list[Example]:
 
 
 def decision_examples() -> list[Example]:
-    """What people decided about posts: each override is a labelled example (the latest per post)."""
+    """
+    What people's work said about posts (`TriageLabel`: overrides, replies to posts
+    triage did not flag, flagged posts closed as needing no reply): the latest per post.
+    """
     latest: dict[int, Example] = {}
-    decisions = (
-        TriageDecision.objects.filter(decided_by__isnull=False, post__deleted_at__isnull=True)
-        .order_by("post_id", "created_at", "pk")
-        .values_list("post_id", "post__text", "post__language", "categories")
+    labels = (
+        TriageLabel.objects.filter(post__deleted_at__isnull=True)
+        .order_by("post_id", "labelled_at", "pk")
+        .values_list(
+            "post_id", "post__text", "post__language", "source", "must_reply", "categories", "categories_known"
+        )
     )
-    for post_id, text, language, categories in decisions.iterator():
+    for post_id, text, language, source, must_reply, categories, known in labels.iterator():
         if text:
-            latest[post_id] = Example(text, frozenset(categories or ()), language or "", source="decision")
+            latest[post_id] = Example(
+                text,
+                frozenset(categories or ()),
+                language or "",
+                source=source,
+                must=must_reply,
+                categories_known=known,
+            )
     return list(latest.values())
 
 

@@ -19,7 +19,7 @@ from strategy.selectors import communication_unit_members
 
 from ..models import Activity, Forward, Post, TriageDecision
 from ..notices import Kind, notify_about
-from . import learned, routing, rulebook, tasks
+from . import labels, learned, routing, rulebook, tasks
 from .deadlines import due_at as deadline_for
 from .engine import PostInput
 
@@ -204,6 +204,7 @@ def override_triage(
         )
         _apply_decision(post, record)
         Activity.objects.create(post=post, actor=user, kind=Activity.Kind.OVERRIDDEN, detail=note)
+        labels.label_override(post, user=user, categories=list(categories), must_reply=must_reply)
     return record
 
 

@@ -17,6 +17,7 @@ from strategy.selectors import communication_unit_members
 from ..connectors.base import SendError
 from ..models import Activity, Forward, InboxSettings, Note, OutboxMessage, Post, ReplyApproval
 from ..notices import Kind, notify_about
+from ..triage import labels
 from . import outbox
 from .access import PostHeldByOther, active_forward_for, can_answer, is_communication_unit, require
 from .outbox import text_to_send
@@ -302,6 +303,9 @@ def close_post(*, post: Post, user, reason: str = "", note: str = "") -> Post:
             return post
         if post.must_reply and post.first_response_at is None and not reason:
             raise ValidationError(_("This post must be answered and has no reply: say why you close it."))
+        if reason in (Post.CloseReason.NO_REPLY_NEEDED, Post.CloseReason.SPAM):
+            # Flagged, and closed as needing no answer: a labelled example for the learned triage.
+            labels.label_close(post, user=user)
         post.status, post.closed_at, post.close_reason = Post.Status.CLOSED, timezone.now(), reason
         post.save(update_fields=["status", "closed_at", "close_reason"])
         _end_forwards(post, Forward.Outcome.WITHDRAWN)

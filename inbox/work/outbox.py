@@ -31,6 +31,7 @@ from ..connectors import facebook, x, youtube
 from ..connectors.base import SendError, SendResult, SendUnknown
 from ..models import OutboxMessage, Post
 from ..notices import Kind, notify_about
+from ..triage import labels
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,8 @@ def send_reply(
     # arriving by webhook) never moves the first response later.
     if Post.objects.filter(pk=post.pk, first_response_at__isnull=True).update(first_response_at=answered_at):
         post.first_response_at = answered_at
+        # Answered though triage did not flag it: a labelled example for the learned triage.
+        labels.label_reply(post, user=user)
     return message
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from inbox.models import Post, TriageModel
 from inbox.triage import learned, services
@@ -41,6 +42,8 @@ def fresh_models():
     learned._loaded.clear()
     yield
     learned._loaded.clear()
+    # A page asked for in English leaves English active in this thread: not for the next test.
+    translation.deactivate()
 
 
 def tiny_model(**weights) -> LinearModel:
@@ -210,8 +213,8 @@ def test_a_persons_decision_settles_a_post_that_needed_a_look(loaded, ingrid):
     assert (post.needs_look, post.must_reply, post.due_at) == (False, False, None)
     assert not _queue("needs-look").exists()
     # The person's decision is a labelled example for the next version.
-    assert [(e.text, e.categories, e.source) for e in learned.decision_examples()] == [
-        ("kanskje", frozenset(), "decision")
+    assert [(e.text, e.categories, e.source, e.must_reply) for e in learned.decision_examples()] == [
+        ("kanskje", frozenset(), "override", False)
     ]
 
 

@@ -29,16 +29,22 @@ GRID = tuple(round(0.05 * step, 2) for step in range(2, 19))  # 0.10 .. 0.90
 
 @dataclass(frozen=True)
 class Example:
-    """One labelled post: from a labelled file, or from what a person decided about a post."""
+    """
+    One labelled post: from a labelled file, or from people's work on a post. A reply
+    or a close says whether an answer was needed but not which categories apply
+    (`categories_known` False): such an example teaches must-reply only.
+    """
 
     text: str
     categories: frozenset[str]
     language: str = ""
     source: str = "labelled"
+    must: bool | None = None  # said outright; else it follows from the categories
+    categories_known: bool = True
 
     @property
     def must_reply(self) -> bool:
-        return bool(self.categories & MUST_REPLY_CATEGORIES)
+        return self.must if self.must is not None else bool(self.categories & MUST_REPLY_CATEGORIES)
 
 
 def post_features(triage: Triage, text: str, language: str = "") -> frozenset[str]:
@@ -81,21 +87,27 @@ def train(examples: Sequence[Example], triage: Triage, *, version: str, seed: in
     weights = np.zeros((len(names), len(LABELS)))
     bias, calibration, out_of_fold = [], [], {}
     for index, label in enumerate(LABELS):
-        y = np.array([_has(example, label) for example in examples], dtype=int)
-        if y.min() == y.max():  # never (or always) seen: a constant
-            bias.append(-10.0 if y.max() == 0 else 10.0)
+        # A category is learnt from the examples that say it; must reply from all.
+        rows_for = np.array([label == MUST_REPLY or example.categories_known for example in examples])
+        y_all = np.array([_has(example, label) for example in examples], dtype=int)
+        y, part = y_all[rows_for], matrix[rows_for]
+        if len(y) == 0 or y.min() == y.max():  # never (or always) seen: a constant
+            constant = float(y.max()) if len(y) else 0.0
+            bias.append(-10.0 if constant == 0 else 10.0)
             calibration.append((1.0, 0.0))
-            out_of_fold[label] = np.full(len(y), float(y.max()))
+            out_of_fold[label] = np.full(len(y_all), constant)
             continue
         classifier = LogisticRegression(C=REGULARISATION, class_weight="balanced", solver="liblinear", max_iter=2000)
         folds = StratifiedKFold(
             n_splits=min(FOLDS, int(min(y.sum(), len(y) - y.sum()))), shuffle=True, random_state=seed
         )
-        held_out = cross_val_predict(classifier, matrix, y, cv=folds, method="decision_function")
+        held_out = cross_val_predict(classifier, part, y, cv=folds, method="decision_function")
         platt = LogisticRegression(C=1e6, max_iter=1000).fit(held_out.reshape(-1, 1), y)
         a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
-        out_of_fold[label] = 1.0 / (1.0 + np.exp(-(a * held_out + b)))
-        classifier.fit(matrix, y)
+        probabilities = np.zeros(len(y_all))
+        probabilities[rows_for] = 1.0 / (1.0 + np.exp(-(a * held_out + b)))
+        out_of_fold[label] = probabilities
+        classifier.fit(part, y)
         weights[:, index] = classifier.coef_[0]
         bias.append(float(classifier.intercept_[0]))
         calibration.append((a, b))
