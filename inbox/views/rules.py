@@ -26,9 +26,10 @@ from ..forms import (
     TryRulesForm,
 )
 from ..models import InboxSettings, Post
-from ..triage import rulebook, services
+from ..triage import learned, rulebook, services
 from ..triage.deadlines import due_at
 from ..triage.engine import PostInput
+from ..triage.learning.combine import combine
 
 INDEX = reverse_lazy("inbox:rules")
 DELETE_URLS = {
@@ -67,14 +68,28 @@ def try_rules(request: HttpRequest) -> HttpResponse:
     form = TryRulesForm(request.POST)
     context = {"form": form}
     if form.is_valid():
-        decision = rulebook.compiled_triage().decide(PostInput(form.cleaned_data["text"]))
+        post = PostInput(form.cleaned_data["text"])
+        rules = rulebook.compiled_triage()
+        by_rules = rules.decide(post)
+        model = learned.active_model()
+        # The decision in force: the rules, and the learned model beside them when one is active.
+        decision = combine(by_rules, post, model, rules) if model is not None else by_rules
         now = timezone.now()
-        deadline = due_at(now, rulebook.policy_for(None, decision.priority)) if decision.must_reply else None
+        waits = decision.must_reply or decision.needs_look
+        deadline = due_at(now, rulebook.policy_for(None, decision.priority)) if waits else None
         names = dict(ReplyRule.objects.values_list("pk", "name_" + ("en" if get_language() == "en" else "nb")))
         context.update(
             {
                 "decision": decision,
+                "by_rules": by_rules,
                 "deadline": deadline,
+                "model_part": decision.model,
+                "model_chance": round(100 * decision.model.probabilities["must_reply"]) if decision.model else None,
+                "category_chances": [
+                    (name, round(100 * decision.model.probabilities[code]))
+                    for code, name in CATEGORY_CHOICES
+                    if decision.model and code in decision.model.probabilities
+                ],
                 "category_names": dict(CATEGORY_CHOICES),
                 "priority_label": Post.Priority(decision.priority).label,
                 # The rules' names in the reader's language; the engine knows them by id.

@@ -293,3 +293,19 @@ def test_the_post_page_and_the_queue_show_a_post_that_needs_a_look(client, ingri
     assert "<q>kanskje</q>" in page
     assert '<details id="override-panel" open>' in page
     assert '<span class="chip needs-look">needs a look</span>' in queue
+
+
+@pytest.mark.django_db
+def test_try_the_rules_shows_the_rules_alone_and_the_models_part(client, ingrid, loaded):
+    store(tiny_model(**{"w:kanskje": 2.0}), active=True)
+    client.force_login(ingrid)
+    client.cookies["django_language"] = "en"
+
+    html = client.post(reverse("inbox:rules-try"), {"text": "kanskje"}, headers={"hx-request": "true"}).content.decode()
+
+    assert "Needs a look." in html
+    assert "Triage is unsure: a person decides whether it needs an answer." in html
+    assert "Posted now, it would be due" in html
+    assert "Version test-1: must be answered with a probability of 50 %." in html
+    assert "<q>kanskje</q>" in html
+    assert "<li>Product question: 50 %</li>" in html
