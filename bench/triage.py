@@ -58,21 +58,46 @@ def pure(texts: list[str], count: int) -> None:
     import yaml
 
     from inbox.triage.engine import KnownClaim, PostInput, Triage, rules_from_data
+    from inbox.triage.evaluation import read_labelled
+    from inbox.triage.learning.combine import ModelTriage
+    from inbox.triage.learning.training import Example, train
 
     data = yaml.safe_load((ROOT / "strategy" / "data" / "reply_rules.yaml").read_text(encoding="utf-8"))
     claims = [KnownClaim(pattern=c["pattern"]) for c in data["claims"]]
+    rules = Triage(rules_from_data(data["rules"]), claims)
+    started = time.perf_counter()
+    # The labelled posts the product ships with (inbox/triage/training/), as train_triage reads them.
+    examples = [
+        Example(post.text, post.categories, post.language)
+        for path in sorted(LABELLED.parent.glob("*.jsonl"))
+        for post in read_labelled(path)
+    ]
+    model = train(examples, rules, version="bench")
+    trained_in = time.perf_counter() - started
     print(f"\n(a) pure triage, one core, {len(data['rules'])} rules and {len(claims)} claims")
+    print(f"    the model: {len(model.weights):,} features, trained on {model.trained_on} posts in {trained_in:.1f} s")
     for label, make in (
         ("warm (the labelled texts again)", lambda n: texts[n % len(texts)]),
         ("cold (every text unique)", lambda n: f"{texts[n % len(texts)]} ref{n}x{n * 7919 % 10007}"),
     ):
-        engine = Triage(rules_from_data(data["rules"]), claims)
-        posts = [PostInput(make(n)) for n in range(count)]
-        started = time.perf_counter()
-        for post in posts:
-            engine.decide(post)
-        elapsed = time.perf_counter() - started
-        print(f"    {label:34} {count / elapsed:10,.0f} posts/s  ({elapsed * 1e6 / count:.0f} µs a post)")
+        for name, engine in (
+            ("rules", Triage(rules_from_data(data["rules"]), claims)),
+            ("rules + model", ModelTriage(Triage(rules_from_data(data["rules"]), claims), model)),
+        ):
+            posts = [PostInput(make(n)) for n in range(count)]
+            started = time.perf_counter()
+            for post in posts:
+                engine.decide(post)
+            elapsed = time.perf_counter() - started
+            print(f"    {label:34} {name:14} {count / elapsed:10,.0f} posts/s  ({elapsed * 1e6 / count:.0f} µs a post)")
+    long_post = PostInput(("Hei, appen krasjer når jeg logger inn, og pakken er borte. " * 1800)[:100_000])
+    engine = ModelTriage(rules, model)
+    started = time.perf_counter()
+    for _round in range(10):
+        engine.decide(long_post)
+    print(
+        f"    a 100 KB post, rules + model       {(time.perf_counter() - started) * 100:10.1f} ms a post (ceiling 50)"
+    )
 
 
 def through_celery(texts: list[str], count: int, concurrency: int, env: dict) -> None:

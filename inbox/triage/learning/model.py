@@ -8,6 +8,7 @@ data that a person can inspect, a version that can be rolled back, and the same 
 the worker, the tests and the benchmark.
 """
 
+import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -51,14 +52,11 @@ class LinearModel:
     info: dict = field(default_factory=dict, compare=False)
 
     def scores(self, features: Iterable[str]) -> list[float]:
-        totals = list(self.bias)
-        weights = self.weights
-        for feature in features:
-            row = weights.get(feature)
-            if row is not None:
-                for index, weight in enumerate(row):
-                    totals[index] += weight
-        return totals
+        rows = [row for row in map(self.weights.get, features) if row is not None]
+        if not rows:
+            return list(self.bias)
+        # Column sums in C (zip, sum), not a Python loop per feature and label.
+        return [bias + total for bias, total in zip(self.bias, map(sum, zip(*rows)), strict=True)]
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         """One calibrated probability per label."""
@@ -74,10 +72,11 @@ class LinearModel:
         else weighed (a person reads "appen", not "…pp…").
         """
         index = self.labels.index(label)
-        weighed = [(self.weights[f][index], f) for f in features if f in self.weights and self.weights[f][index] > 0]
-        weighed.sort(reverse=True)
+        found = [(row[index], feature) for feature, row in zip(features, map(self.weights.get, features)) if row]
+        weighed = [pair for pair in found if pair[0] > 0]
         readable = [pair for pair in weighed if not pair[1].startswith("c:")] or weighed
-        return tuple(Evidence(feature, describe(feature), round(weight, 3)) for weight, feature in readable[:limit])
+        best = heapq.nlargest(limit, readable)
+        return tuple(Evidence(feature, describe(feature), round(weight, 3)) for weight, feature in best)
 
     def to_dict(self) -> dict:
         return {
