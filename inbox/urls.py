@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import imports, posts, queues, rules, saved_replies
+from .views import imports, posts, quality, queues, rules, saved_replies
 
 app_name = "inbox"
 
@@ -36,6 +36,9 @@ urlpatterns = [
     path("saved-replies/<int:pk>/", saved_replies.SavedReplyUpdate.as_view(), name="saved-reply-update"),
     path("saved-replies/<int:pk>/delete/", saved_replies.SavedReplyDelete.as_view(), name="saved-reply-delete"),
     path("rules/", rules.rules_index, name="rules"),
+    path("triage-quality/", quality.triage_quality, name="triage-quality"),
+    path("triage-quality/train/", quality.train_now, name="triage-train"),
+    path("triage-quality/models/<int:model_id>/activate/", quality.activate, name="triage-model-activate"),
     path("rules/try/", rules.try_rules, name="rules-try"),
     path("rules/retriage/", rules.retriage, name="rules-retriage"),
     path("rules/settings/", rules.inbox_settings, name="inbox-settings"),

@@ -311,6 +311,7 @@ CELERY_TASK_ROUTES = {
     "inbox.tasks.import_csv_task": {"queue": "bulk"},
     "inbox.triage.retriage_post": {"queue": "bulk"},
     "inbox.triage.retrain_model": {"queue": "bulk"},
+    "inbox.triage.train_model": {"queue": "bulk"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True

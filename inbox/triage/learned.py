@@ -14,13 +14,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import TriageLabel, TriageModel
+from ..models import Post, TriageDecision, TriageLabel, TriageModel
 from . import rulebook
 from .engine import Triage
 from .evaluation import evaluate, read_labelled
 from .learning.combine import ModelTriage
 from .learning.model import LinearModel
 from .learning.training import Example, train
+from .quality import Settled
 
 logger = logging.getLogger(__name__)
 
@@ -152,3 +153,52 @@ def current_triage() -> Triage | ModelTriage:
     rules = rulebook.compiled_triage()
     model = active_model()
     return ModelTriage(rules, model) if model is not None else rules
+
+
+# What people settled, for the triage quality page.
+
+QUALITY_DAYS = 30
+QUALITY_LIMIT = 5000
+
+
+def settled_since(since) -> list[Settled]:
+    """
+    The posts people settled since then (at most QUALITY_LIMIT, the latest first), with
+    the system's latest decision about each: a label (an override, a reply to an
+    unflagged post, a close of a flagged one), else an answer (it needed one), else a
+    close as needing no reply or as spam (it needed none).
+    """
+    truth: dict[int, tuple[bool, frozenset[str] | None]] = {}
+    labels = TriageLabel.objects.filter(labelled_at__gte=since).order_by("labelled_at", "pk")
+    for post_id, must_reply, categories, known in labels.values_list(
+        "post_id", "must_reply", "categories", "categories_known"
+    )[:QUALITY_LIMIT]:
+        truth[post_id] = (must_reply, frozenset(categories or ()) if known else None)
+    posts = Post.objects.filter(is_ours=False, deleted_at__isnull=True)
+    for post_id in posts.filter(first_response_at__gte=since).values_list("pk", flat=True)[:QUALITY_LIMIT]:
+        truth.setdefault(post_id, (True, None))
+    closed = posts.filter(
+        closed_at__gte=since, close_reason__in=[Post.CloseReason.NO_REPLY_NEEDED, Post.CloseReason.SPAM]
+    )
+    for post_id in closed.values_list("pk", flat=True)[:QUALITY_LIMIT]:
+        truth.setdefault(post_id, (False, None))
+    system: dict[int, tuple] = {}
+    decisions = (
+        TriageDecision.objects.filter(post_id__in=list(truth), decided_by__isnull=True)
+        .order_by("post_id", "created_at", "pk")
+        .values_list("post_id", "must_reply", "needs_look", "categories", "post__text")
+    )
+    for post_id, must_reply, needs_look, categories, text in decisions.iterator():
+        system[post_id] = (must_reply and not needs_look, needs_look, frozenset(categories or ()), text)
+    return [
+        Settled(post_id, text, must, look, categories, *truth[post_id])
+        for post_id, (must, look, categories, text) in sorted(system.items(), reverse=True)
+    ]
+
+
+def needs_look_share(since) -> float:
+    """Of the posts the system triaged since then, the share it said needed a look."""
+    decisions = TriageDecision.objects.filter(created_at__gte=since, decided_by__isnull=True)
+    total = decisions.values("post_id").distinct().count()
+    looked = decisions.filter(needs_look=True).values("post_id").distinct().count()
+    return looked / total if total else 0.0

@@ -63,3 +63,16 @@ def retrain_model_task() -> None:
     from .learned import train_model
 
     run_alone("inbox.retrain_model", lambda: train_model(note="weekly"))
+
+
+@shared_task(name="inbox.triage.train_model")
+def train_model_task(user_id: int | None = None) -> None:
+    """The triage quality page's "train now": a new version, trained by that person."""
+    from django.contrib.auth import get_user_model
+
+    from socialstrategy.locks import run_alone
+
+    from .learned import train_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    run_alone("inbox.retrain_model", lambda: train_model(by=user, note="train now"))

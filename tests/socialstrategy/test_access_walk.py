@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from inbox.models import CsvImport, Forward, OutboxMessage, ReplyApproval, SavedReply
+from inbox.models import CsvImport, Forward, OutboxMessage, ReplyApproval, SavedReply, TriageModel
 from strategy.models import KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
 from tests.factories import ChannelFactory, PostFactory, TeamFactory
 
@@ -66,6 +66,9 @@ TABLE = {
     "inbox:rules": ("login", 403, 200, 200),
     "inbox:rules-try": ("login", 403, 405, 405),
     "inbox:rules-retriage": ("login", 403, 403, 405),
+    "inbox:triage-quality": ("login", 403, 200, 200),
+    "inbox:triage-train": ("login", 403, 403, 405),
+    "inbox:triage-model-activate": ("login", 403, 403, 405),
     "inbox:inbox-settings": ("login", 403, 403, 405),
     "inbox:rule-create": ("login", 403, 403, 200),
     "inbox:rule-update": ("login", 403, 403, 200),
@@ -113,6 +116,7 @@ def world(ingrid, ola):
         ).pk,
         "approval_id": ReplyApproval.objects.create(post=post, text="Hei", written_by=ingrid).pk,
         "import_id": CsvImport.objects.create(channel=channel, file_name="a.csv", content=b"id,text\n1,Hei\n").pk,
+        "model_id": TriageModel.objects.create(version="walk-1", parameters={}).pk,
         "slug": "all",
         "uidb64": "MQ",
         "token": "wrong-token",
@@ -138,6 +142,7 @@ def path_of(name: str, world: dict) -> str:
         {"post_id": world["post_id"], "message_id": world["message_id"]},
         {"post_id": world["post_id"], "approval_id": world["approval_id"]},
         {"import_id": world["import_id"]},
+        {"model_id": world["model_id"]},
         {"uidb64": world["uidb64"], "token": world["token"]},
         {"pk": next((pk for prefix, pk in world["pk"].items() if name.startswith(prefix)), 0)},
     ):

@@ -56,7 +56,7 @@ class LinearModel:
         if not rows:
             return list(self.bias)
         # Column sums in C (zip, sum), not a Python loop per feature and label.
-        return [bias + total for bias, total in zip(self.bias, map(sum, zip(*rows)), strict=True)]
+        return [bias + total for bias, total in zip(self.bias, map(sum, zip(*rows, strict=True)), strict=True)]
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         """One calibrated probability per label."""
@@ -72,7 +72,9 @@ class LinearModel:
         else weighed (a person reads "appen", not "…pp…").
         """
         index = self.labels.index(label)
-        found = [(row[index], feature) for feature, row in zip(features, map(self.weights.get, features)) if row]
+        features = tuple(features)
+        rows = map(self.weights.get, features)
+        found = [(row[index], feature) for feature, row in zip(features, rows, strict=True) if row]
         weighed = [pair for pair in found if pair[0] > 0]
         readable = [pair for pair in weighed if not pair[1].startswith("c:")] or weighed
         best = heapq.nlargest(limit, readable)
