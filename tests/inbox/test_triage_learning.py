@@ -25,14 +25,23 @@ from tests.factories import PostFactory
 
 BLIND = Path(__file__).resolve().parents[1] / "data" / "blind"
 
-# What the model reached on the blind set when it was built (the model trained on the
-# shipped labelled posts); a change that does worse fails here. Figures: the closing note.
-# Reached: precision 0.875, F1 0.780, caught 0.864 with a needs-look share of 0.159.
+# What the model reached on the blind set when it was built (trained on the 1,526
+# labelled posts the product ships with): must reply precision 0.869, recall 0.855,
+# F1 0.862; with needs a look, recall 0.964 at a share of 0.130; category F1 0.73
+# (product questions), 0.65 (technical), 0.67 (false claims), 0.72 (dissatisfied),
+# 0.77 (negative). A change that does worse than these floors fails here.
 BLIND_FLOORS = {
-    "must_reply_precision": 0.86,
-    "must_reply_f1": 0.76,
-    "caught_recall": 0.85,
-    "needs_look_share_at_most": 0.17,
+    "must_reply_precision": 0.85,
+    "must_reply_f1": 0.84,
+    "caught_recall": 0.95,
+    "needs_look_share_at_most": 0.145,
+}
+CATEGORY_F1_FLOORS = {
+    "product_question": 0.70,
+    "technical_problem": 0.62,
+    "factual_error": 0.64,
+    "dissatisfied_customer": 0.69,
+    "negative": 0.74,
 }
 
 
@@ -157,6 +166,8 @@ def test_on_the_blind_set_the_model_does_at_least_what_it_reached(rules, trained
     assert must["f1"] >= BLIND_FLOORS["must_reply_f1"], report
     assert caught["recall"] >= BLIND_FLOORS["caught_recall"], report
     assert caught["share"] <= BLIND_FLOORS["needs_look_share_at_most"], report
+    for code, floor in CATEGORY_F1_FLOORS.items():
+        assert report["categories"][code]["f1"] >= floor, (code, report["categories"][code])
     # Beside the rules alone, on text they were not tuned on.
     assert must["f1"] > alone["must_reply"]["f1"]
     assert caught["recall"] > alone["must_reply"]["recall"]
