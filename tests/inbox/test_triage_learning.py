@@ -26,22 +26,22 @@ from tests.factories import PostFactory
 BLIND = Path(__file__).resolve().parents[1] / "data" / "blind"
 
 # What the model reached on the blind set when it was built (trained on the 1,526
-# labelled posts the product ships with): must reply precision 0.869, recall 0.855,
-# F1 0.862; with needs a look, recall 0.964 at a share of 0.130; category F1 0.73
-# (product questions), 0.65 (technical), 0.67 (false claims), 0.72 (dissatisfied),
-# 0.77 (negative). A change that does worse than these floors fails here.
+# labelled posts the product ships with): must reply precision 0.839, recall 0.876,
+# F1 0.857; with needs a look, recall 0.968 at a share of 0.109; category F1 0.73
+# (product questions), 0.63 (technical), 0.67 (false claims), 0.69 (dissatisfied),
+# 0.80 (negative). A change that does worse than these floors fails here.
 BLIND_FLOORS = {
-    "must_reply_precision": 0.85,
+    "must_reply_precision": 0.82,
     "must_reply_f1": 0.84,
-    "caught_recall": 0.95,
-    "needs_look_share_at_most": 0.145,
+    "caught_recall": 0.955,
+    "needs_look_share_at_most": 0.125,
 }
 CATEGORY_F1_FLOORS = {
     "product_question": 0.70,
-    "technical_problem": 0.62,
+    "technical_problem": 0.60,
     "factual_error": 0.64,
-    "dissatisfied_customer": 0.69,
-    "negative": 0.74,
+    "dissatisfied_customer": 0.66,
+    "negative": 0.77,
 }
 
 

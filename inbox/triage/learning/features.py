@@ -18,7 +18,7 @@ MAX_TOKENS = 400
 MAX_TOKEN_LENGTH = 30
 # The text read for tokens: enough for MAX_TOKENS words of any length we keep.
 MAX_TEXT = MAX_TOKENS * (MAX_TOKEN_LENGTH + 2)
-PIECE_SIZES = (3, 4, 5)
+PIECE_SIZES = (4,)
 # How far a negation reaches: the next three words of its clause.
 NEGATION_REACH = 3
 
