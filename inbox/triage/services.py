@@ -137,7 +137,7 @@ def _model_part(decision) -> dict:
     return {
         "version": part.version,
         "probabilities": part.probabilities,
-        "evidence": [{"text": item.text, "weight": item.weight} for item in part.evidence],
+        "evidence": [{"feature": item.feature, "text": item.text, "weight": item.weight} for item in part.evidence],
     }
 
 

@@ -28,6 +28,7 @@ from ..forms import (
 from ..models import OutboxMessage, Post, ReplyApproval
 from ..selectors import author_history, thread_of
 from ..triage import services
+from ..triage.learning.features import describe
 from ..work import access, actions, outbox
 from ..work.access import PostHeldByOther
 from ..work.saved_replies import suggestions_for
@@ -84,6 +85,7 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         ]
         must = (decision.model or {}).get("probabilities", {}).get("must_reply")
         decision.model_chance = round(100 * must) if must is not None else None
+        decision.model_words = evidence_words((decision.model or {}).get("evidence", []))
     context = {
         "post": post,
         "thread": access.visible_thread(user, thread_of(post)),
@@ -391,3 +393,23 @@ def triage(request: HttpRequest, post_id: int) -> HttpResponse:
         note=form.cleaned_data["note"],
     )
     return _done(request, post, _("Your decision is recorded; the system will not change it."))
+
+
+def evidence_words(evidence) -> list[str]:
+    """
+    The words that weighed most for the model, as a person reads them: a rule's finding
+    by its category's name, in the reader's language. Takes stored evidence (dicts) or
+    the model's own (`Evidence`).
+    """
+    names = dict(CATEGORY_CHOICES)
+    words = []
+    for item in evidence:
+        feature = item.get("feature", "") if isinstance(item, dict) else item.feature
+        if feature.startswith("rule:"):
+            code = feature.partition(":")[2]
+            words.append(str(_("rule: %(category)s") % {"category": names.get(code, code)}))
+        elif feature:
+            words.append(describe(feature))
+        else:
+            words.append(item.get("text", "") if isinstance(item, dict) else item.text)
+    return words

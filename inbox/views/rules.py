@@ -30,6 +30,7 @@ from ..triage import learned, rulebook, services
 from ..triage.deadlines import due_at
 from ..triage.engine import PostInput
 from ..triage.learning.combine import combine
+from .posts import evidence_words
 
 INDEX = reverse_lazy("inbox:rules")
 DELETE_URLS = {
@@ -84,6 +85,7 @@ def try_rules(request: HttpRequest) -> HttpResponse:
                 "by_rules": by_rules,
                 "deadline": deadline,
                 "model_part": decision.model,
+                "model_words": evidence_words(decision.model.evidence if decision.model else ()),
                 "model_chance": round(100 * decision.model.probabilities["must_reply"]) if decision.model else None,
                 "category_chances": [
                     (name, round(100 * decision.model.probabilities[code]))

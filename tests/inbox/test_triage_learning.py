@@ -302,6 +302,12 @@ def test_the_post_page_and_the_queue_show_a_post_that_needs_a_look(client, ingri
     assert "Triage is unsure. Decide before the deadline whether it needs an answer." in page
     assert "The learned model (test-1): must be answered with a probability of 50 %." in page
     assert "<q>kanskje</q>" in page
+    from inbox.views.posts import evidence_words
+
+    with translation.override("en"):
+        assert evidence_words([{"feature": "rule:technical_problem", "text": "rule: technical_problem"}]) == [
+            "rule: Technical problem"
+        ]
     assert '<details id="override-panel" open>' in page
     assert '<span class="chip needs-look">needs a look</span>' in queue
 
