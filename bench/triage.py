@@ -113,6 +113,8 @@ def through_celery(texts: list[str], count: int, concurrency: int, env: dict) ->
 
     call_command("migrate", verbosity=0)
     call_command("load_strategy", verbosity=0)
+    # The worker triages with the rules and the learned model, as the product does.
+    call_command("train_triage", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed at exit
     channel = Channel.objects.get(slug="facebook")
     print(f"\n(b) through Celery: {count} posts, a worker with {concurrency} processes")
     worker = subprocess.Popen(
