@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from socialstrategy.queueing import enqueue_on_commit
 from strategy.models import CATEGORY_CHOICES
 
-from ..models import TriageModel
+from ..models import TriageLabel, TriageModel
 from ..triage import learned, quality, tasks
 
 VERSIONS_SHOWN = 10
@@ -31,6 +31,12 @@ def triage_quality(request: HttpRequest) -> HttpResponse:
     figures = quality.measure(learned.settled_since(since))
     names = dict(CATEGORY_CHOICES)
     versions = list(TriageModel.objects.select_related("trained_by", "activated_by")[:VERSIONS_SHOWN])
+    sources = {"labelled": _("labelled posts"), **dict(TriageLabel.Source.choices)}
+    for version in versions:
+        # "1526 labelled posts, 3 answered though triage did not flag it", in the reader's language.
+        version.training_rows = [
+            (count, sources.get(source, source)) for source, count in version.training_counts.items()
+        ]
     return render(
         request,
         "inbox/quality.html",

@@ -104,6 +104,7 @@ def test_train_now_trains_a_version_by_that_person_and_shows_it_beside_the_figur
     assert version.training_counts["replied"] >= 1  # a post triage did not flag, answered: a label
     html = client.get(reverse("inbox:triage-quality")).content.decode()
     assert f"In force: version {version.version}" in html
+    assert "labelled posts" in html
     assert f"{version.blind_figures['must_reply']['precision']:.3f}" in html
 
 
