@@ -266,6 +266,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The blind set the learned triage is measured on before a version is activated (never
 # trained on): JSON Lines files in this folder; without it, a new version is measured
 # on its held-out folds only.
+# How often a worker asks whether the rules or the learned model's active version
+# changed (0: before every post, as the tests do).
+TRIAGE_VERSION_CHECK_SECONDS = env.float("TRIAGE_VERSION_CHECK_SECONDS", default=5.0)
 TRIAGE_BLIND_SET = env.path("TRIAGE_BLIND_SET", default=BASE_DIR / "tests" / "data" / "blind")
 INBOX_CSV_IMPORT_TIME_LIMIT = env.int("INBOX_CSV_IMPORT_TIME_LIMIT", default=60 * 60)
 BROKER_VISIBILITY_TIMEOUT = INBOX_CSV_IMPORT_TIME_LIMIT + 600

@@ -8,6 +8,7 @@ pure `learning` package.
 import hashlib
 import json
 import logging
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -127,6 +128,7 @@ def activate_model(record: TriageModel, *, by=None) -> None:
         TriageModel.objects.filter(is_active=True).exclude(pk=record.pk).update(is_active=False)
         TriageModel.objects.filter(pk=record.pk).update(is_active=True, activated_at=timezone.now(), activated_by=by)
     record.refresh_from_db()
+    _current.clear()  # in this process at once; in the others within TRIAGE_VERSION_CHECK_SECONDS
 
 
 _loaded: dict[str, LinearModel] = {}
@@ -148,11 +150,24 @@ def active_model() -> LinearModel | None:
     return model
 
 
+_current: list = []  # [checked until (monotonic), the triage in force]
+
+
 def current_triage() -> Triage | ModelTriage:
-    """The triage in force: the compiled rules, with the active model beside them when there is one."""
+    """
+    The triage in force: the compiled rules, with the active model beside them when
+    there is one. Whether the rules or the active version changed is asked at most
+    every TRIAGE_VERSION_CHECK_SECONDS (four queries saved on every other post): an
+    edited rule or a version put in force takes effect in the workers within that time.
+    """
+    now = time.monotonic()
+    if _current and now < _current[0]:
+        return _current[1]
     rules = rulebook.compiled_triage()
     model = active_model()
-    return ModelTriage(rules, model) if model is not None else rules
+    triage = ModelTriage(rules, model) if model is not None else rules
+    _current[:] = [now + settings.TRIAGE_VERSION_CHECK_SECONDS, triage]
+    return triage
 
 
 # What people settled, for the triage quality page.

@@ -326,3 +326,18 @@ def test_try_the_rules_shows_the_rules_alone_and_the_models_part(client, ingrid,
     assert "Version test-1: must be answered with a probability of 50 %." in html
     assert "<q>kanskje</q>" in html
     assert "<li>Product question: 50 %</li>" in html
+
+
+@pytest.mark.django_db
+def test_the_triage_in_force_is_asked_for_at_most_every_few_seconds(settings, loaded, django_assert_num_queries):
+    settings.TRIAGE_VERSION_CHECK_SECONDS = 60
+    learned._current.clear()
+    first = learned.current_triage()
+
+    with django_assert_num_queries(0):
+        assert learned.current_triage() is first
+    record = store(tiny_model(), active=False)
+    learned.activate_model(record)  # in force at once in this process
+
+    assert isinstance(learned.current_triage(), ModelTriage)
+    learned._current.clear()
