@@ -58,21 +58,14 @@ def pure(texts: list[str], count: int) -> None:
     import yaml
 
     from inbox.triage.engine import KnownClaim, PostInput, Triage, rules_from_data
-    from inbox.triage.evaluation import read_labelled
     from inbox.triage.learning.combine import ModelTriage
-    from inbox.triage.learning.training import Example, train
+    from inbox.triage.learning.training import labelled_examples, train
 
     data = yaml.safe_load((ROOT / "strategy" / "data" / "reply_rules.yaml").read_text(encoding="utf-8"))
     claims = [KnownClaim(pattern=c["pattern"]) for c in data["claims"]]
     rules = Triage(rules_from_data(data["rules"]), claims)
     started = time.perf_counter()
-    # The labelled posts the product ships with (inbox/triage/training/), as train_triage reads them.
-    examples = [
-        Example(post.text, post.categories, post.language)
-        for path in sorted(LABELLED.parent.glob("*.jsonl"))
-        for post in read_labelled(path)
-    ]
-    model = train(examples, rules, version="bench")
+    model = train(labelled_examples(), rules, version="bench")
     trained_in = time.perf_counter() - started
     print(f"\n(a) pure triage, one core, {len(data['rules'])} rules and {len(claims)} claims")
     print(f"    the model: {len(model.weights):,} features, trained on {model.trained_on} posts in {trained_in:.1f} s")

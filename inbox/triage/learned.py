@@ -21,25 +21,14 @@ from .engine import Triage
 from .evaluation import evaluate, read_labelled
 from .learning.combine import ModelTriage
 from .learning.model import LinearModel
-from .learning.training import Example, train
+from .learning.training import Example, labelled_examples, train
 from .quality import Settled
 
 logger = logging.getLogger(__name__)
 
-# The labelled posts the product ships with (JSON Lines, as evaluate_triage reads them).
-TRAINING_DIR = Path(__file__).resolve().parent / "training"
 # How much worse than the active model on the blind set a new one may be and still be
 # activated by itself: the noise of a few posts, not a trend.
 TOLERANCE = 0.005
-
-
-def labelled_examples(directory: Path = TRAINING_DIR) -> list[Example]:
-    examples = []
-    for path in sorted(directory.glob("*.jsonl")):
-        examples.extend(
-            Example(post.text, post.categories, post.language, source="labelled") for post in read_labelled(path)
-        )
-    return examples
 
 
 def decision_examples() -> list[Example]:
@@ -90,9 +79,7 @@ def train_model(*, by=None, note: str = "", activate: bool = True) -> TriageMode
     model = train(examples, rules, version=f"{stamp}-{digest}")
     blind = blind_posts()
     figures = evaluate(ModelTriage(rules, model), blind).as_dict() if blind else {}
-    counts: dict[str, int] = {}
-    for example in examples:
-        counts[example.source] = counts.get(example.source, 0) + 1
+    counts = model.info["sources"]
     record = TriageModel.objects.create(
         version=model.version,
         trained_by=by,
@@ -184,11 +171,11 @@ def settled_since(since) -> list[Settled]:
     close as needing no reply or as spam (it needed none).
     """
     truth: dict[int, tuple[bool, frozenset[str] | None]] = {}
-    labels = TriageLabel.objects.filter(labelled_at__gte=since).order_by("labelled_at", "pk")
+    labels = TriageLabel.objects.filter(labelled_at__gte=since).order_by("-labelled_at", "-pk")
     for post_id, must_reply, categories, known in labels.values_list(
         "post_id", "must_reply", "categories", "categories_known"
     )[:QUALITY_LIMIT]:
-        truth[post_id] = (must_reply, frozenset(categories or ()) if known else None)
+        truth.setdefault(post_id, (must_reply, frozenset(categories or ()) if known else None))
     posts = Post.objects.filter(is_ours=False, deleted_at__isnull=True)
     for post_id in posts.filter(first_response_at__gte=since).values_list("pk", flat=True)[:QUALITY_LIMIT]:
         truth.setdefault(post_id, (True, None))

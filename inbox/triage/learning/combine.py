@@ -25,7 +25,7 @@ from ..engine import (
     Triage,
     _priority,
 )
-from .features import features
+from .features import of_decision
 from .model import MUST_REPLY, Evidence, LinearModel
 
 
@@ -55,14 +55,7 @@ class ModelTriage:
 
 
 def combine(decision: Decision, post: PostInput, model: LinearModel, triage: Triage) -> Decision:
-    found = features(
-        post.text,
-        triage.lexicon,
-        rule_categories=decision.categories,
-        claim=any(match.rule == "known false claim" for match in decision.matches),
-        sentiment=decision.sentiment,
-        is_question=decision.is_question,
-    )
+    found = of_decision(post.text, triage.lexicon, decision)
     probabilities = model.probabilities(found)
     thresholds = model.thresholds
     p_must = probabilities[MUST_REPLY]

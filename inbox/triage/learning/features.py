@@ -89,6 +89,18 @@ def features(
     return frozenset(found)
 
 
+def of_decision(text: str, lexicon: Lexicon, decision) -> frozenset[str]:
+    """The features of a post beside what the rules decided about it (an `engine.Decision`)."""
+    return features(
+        text,
+        lexicon,
+        rule_categories=decision.categories,
+        claim=any(match.rule == "known false claim" for match in decision.matches),
+        sentiment=decision.sentiment,
+        is_question=decision.is_question,
+    )
+
+
 def describe(feature: str) -> str:
     """A feature as a person reads it: the word, the pair, the piece, the cue."""
     kind, _colon, value = feature.partition(":")

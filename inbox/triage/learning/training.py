@@ -11,9 +11,11 @@ decisions are chosen on the same out-of-fold predictions, never on the blind set
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..engine import CATEGORIES, MUST_REPLY_CATEGORIES, PostInput, Triage
-from .features import features
+from ..evaluation import read_labelled
+from .features import of_decision
 from .model import LABELS, MUST_REPLY, LinearModel, Thresholds
 
 FOLDS = 5
@@ -47,19 +49,21 @@ class Example:
         return self.must if self.must is not None else bool(self.categories & MUST_REPLY_CATEGORIES)
 
 
+# The labelled posts the product ships with (JSON Lines, as evaluate_triage reads them).
+TRAINING_DIR = Path(__file__).resolve().parents[1] / "training"
+
+
+def labelled_examples(directory: Path = TRAINING_DIR) -> list[Example]:
+    return [
+        Example(post.text, post.categories, post.language, source="labelled")
+        for path in sorted(directory.glob("*.jsonl"))
+        for post in read_labelled(path)
+    ]
+
+
 def post_features(triage: Triage, text: str, language: str = "") -> frozenset[str]:
     """The model's features of a post, with what the rules (alone) found in it."""
-    decision = triage.decide(PostInput(text, language=language))
-    return features(
-        text,
-        triage.lexicon,
-        rule_categories=decision.categories,
-        claim=any(
-            match.category == "factual_error" and match.rule == "known false claim" for match in decision.matches
-        ),
-        sentiment=decision.sentiment,
-        is_question=decision.is_question,
-    )
+    return of_decision(text, triage.lexicon, triage.decide(PostInput(text, language=language)))
 
 
 def train(examples: Sequence[Example], triage: Triage, *, version: str, seed: int = 0) -> LinearModel:
