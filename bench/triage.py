@@ -18,6 +18,7 @@ and drops its database (a PostgreSQL database's name must contain "bench").
 import argparse
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -124,7 +125,8 @@ def through_celery(texts: list[str], count: int, concurrency: int, env: dict) ->
             "--include=bench.tasks",
         ],
         cwd=ROOT,
-        env={**os.environ, **env},
+        # The worker runs as in production: DEBUG off (Django keeps no query log).
+        env={**os.environ, **env, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50)},
     )
     try:
         from bench.tasks import noop

@@ -6,10 +6,11 @@ open must-reply posts).
 
 from django.db.models import Count, Q
 
-from strategy.models import Channel, ResponsibilityRule, Team, TeamMembership, Theme
+from strategy.models import Channel, Team, TeamMembership, Theme
 from strategy.rules import FALLBACK_TEAM
 
 from ..models import Post
+from . import rulebook
 
 OPEN_STATUSES = (Post.Status.NEW, Post.Status.OPEN)
 
@@ -33,7 +34,7 @@ def pick_member(team: Team):
 
 
 def responsible_team(
-    *, categories: tuple[str, ...], channel: Channel, theme: Theme | None = None, rule_team: str = ""
+    *, categories: tuple[str, ...], channel: Channel | int, theme: Theme | None = None, rule_team: str = ""
 ) -> Team | None:
     """
     The team that answers for a post, by the responsibility matrix: for each of the
@@ -42,21 +43,15 @@ def responsible_team(
     for the channel or theme; then the team of the rule that matched; then the
     communication unit.
     """
-    lines = {
-        (line.category, line.channel_id, line.theme_id): line.team
-        for line in ResponsibilityRule.objects.select_related("team")
-    }
+    tables = rulebook.tables()
+    channel_id = channel.pk if isinstance(channel, Channel) else channel
     theme_id = theme.pk if theme else None
-    specific = [(channel.pk, theme_id), (channel.pk, None), (None, theme_id), (None, None)]
+    specific = [(channel_id, theme_id), (channel_id, None), (None, theme_id), (None, None)]
     for category in (*categories, ""):
         for wanted_channel, wanted_theme in specific:
             if category == "" and (wanted_channel, wanted_theme) == (None, None):
                 continue  # a line for nothing at all is the fallback below, not a match
-            team = lines.get((category, wanted_channel, wanted_theme))
-            if team is not None:
-                return team
-    if rule_team:
-        team = Team.objects.filter(slug=rule_team).first()
-        if team is not None:
-            return team
-    return Team.objects.filter(slug=FALLBACK_TEAM).first()
+            team_id = tables.matrix.get((category, wanted_channel, wanted_theme))
+            if team_id is not None:
+                return tables.teams.get(team_id)
+    return (tables.team(rule_team) if rule_team else None) or tables.team(FALLBACK_TEAM)

@@ -4,9 +4,14 @@ the communication unit keeps them (strategy.models), turned into what the pure
 `engine` and `deadlines` modules take.
 """
 
-from django.db.models import Count, Max
+import time
+from dataclasses import dataclass, field
 
-from strategy.models import Channel, KnownClaim, ReplyRule, ResponsePolicy, Theme
+from django.conf import settings
+from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
+
+from strategy.models import Channel, Guideline, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, Team, Theme
 
 from . import deadlines
 from . import engine as triage
@@ -58,25 +63,81 @@ def compiled_triage() -> triage.Triage:
     return cached
 
 
-def policy_for(channel: Channel | None, priority: str) -> deadlines.Policy:
-    """The most specific response policy: this channel and priority, then either, then neither."""
-    candidates = {
-        (p.channel_id, p.priority): p
-        for p in ResponsePolicy.objects.filter(channel__in=[channel] if channel else []).union(
-            ResponsePolicy.objects.filter(channel__isnull=True)
-        )
-    }
-    channel_id = channel.pk if channel else None
-    for key in ((channel_id, priority), (channel_id, ""), (None, priority), (None, "")):
-        policy = candidates.get(key)
-        if policy is not None:
-            return deadlines.Policy(
-                same_day_cutoff=policy.same_day_cutoff,
-                promptly_hours=policy.promptly_hours,
-                target_hours=policy.target_hours,
-                working_start=policy.working_start,
-                working_end=policy.working_end,
-                on_duty_start=policy.on_duty_start,
-                on_duty_end=policy.on_duty_end,
+@dataclass(frozen=True)
+class Tables:
+    """
+    The small strategy tables every triage reads, by key: response policies, the
+    responsibility matrix, and teams, themes and guidelines by slug.
+    """
+
+    policies: dict[tuple[int | None, str], deadlines.Policy] = field(default_factory=dict)
+    matrix: dict[tuple[str, int | None, int | None], int] = field(default_factory=dict)
+    teams: dict[int, Team] = field(default_factory=dict)
+    team_ids: dict[str, int] = field(default_factory=dict)
+    themes: dict[str, Theme] = field(default_factory=dict)
+    guidelines: dict[str, int] = field(default_factory=dict)
+
+    def team(self, slug: str) -> Team | None:
+        team_id = self.team_ids.get(slug)
+        return self.teams.get(team_id) if team_id is not None else None
+
+
+_tables: list = []  # [read until (monotonic), Tables]
+
+
+def tables() -> Tables:
+    """
+    The tables, read at most every TRIAGE_VERSION_CHECK_SECONDS (five queries that
+    would otherwise come with every post): an edit in this process takes effect at
+    once (the signals below), in the other processes within that time.
+    """
+    now = time.monotonic()
+    if _tables and now < _tables[0]:
+        return _tables[1]
+    teams = {team.pk: team for team in Team.objects.all()}
+    read = Tables(
+        policies={
+            (p.channel_id, p.priority): deadlines.Policy(
+                same_day_cutoff=p.same_day_cutoff,
+                promptly_hours=p.promptly_hours,
+                target_hours=p.target_hours,
+                working_start=p.working_start,
+                working_end=p.working_end,
+                on_duty_start=p.on_duty_start,
+                on_duty_end=p.on_duty_end,
             )
+            for p in ResponsePolicy.objects.all()
+        },
+        matrix={
+            (category, channel_id, theme_id): team_id
+            for category, channel_id, theme_id, team_id in ResponsibilityRule.objects.values_list(
+                "category", "channel_id", "theme_id", "team_id"
+            )
+        },
+        teams=teams,
+        team_ids={team.slug: pk for pk, team in teams.items()},
+        themes={theme.slug: theme for theme in Theme.objects.all()},
+        guidelines=dict(Guideline.objects.values_list("slug", "pk")),
+    )
+    _tables[:] = [now + settings.TRIAGE_VERSION_CHECK_SECONDS, read]
+    return read
+
+
+def forget_tables(**_kwargs) -> None:
+    _tables.clear()
+
+
+for _model in (ResponsePolicy, ResponsibilityRule, Team, Theme, Guideline):
+    post_save.connect(forget_tables, sender=_model, dispatch_uid=f"rulebook-tables-save-{_model.__name__}")
+    post_delete.connect(forget_tables, sender=_model, dispatch_uid=f"rulebook-tables-delete-{_model.__name__}")
+
+
+def policy_for(channel: Channel | int | None, priority: str) -> deadlines.Policy:
+    """The most specific response policy: this channel and priority, then either, then neither."""
+    policies = tables().policies
+    channel_id = channel.pk if isinstance(channel, Channel) else channel
+    for key in ((channel_id, priority), (channel_id, ""), (None, priority), (None, "")):
+        policy = policies.get(key)
+        if policy is not None:
+            return policy
     return deadlines.DEFAULT_POLICY

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from socialstrategy.people import display_name
 from socialstrategy.queueing import enqueue_on_commit
-from strategy.models import Guideline, Priority, Team, Theme
+from strategy.models import Priority, Team
 from strategy.rules import FALLBACK_TEAM
 from strategy.selectors import communication_unit_members
 
@@ -48,10 +48,14 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
     """
     with transaction.atomic():
         # Only the post is locked (of self): never the channel row that its deliveries share.
-        post = Post.objects.select_for_update(of=("self",)).select_related("channel").filter(pk=post_id).first()
+        post = Post.objects.select_for_update(of=("self",)).filter(pk=post_id).first()
         if post is None or post.is_ours or post.deleted_at is not None:
             return None
-        latest = post.decisions.order_by("-created_at", "-pk").first()
+        tables = rulebook.tables()
+        # Every decision sets triaged_at and only an edit clears it: a post never triaged
+        # nor edited has no decision to compare with (one query fewer on most posts).
+        seen = post.triaged_at is not None or post.edited_at is not None
+        latest = post.decisions.order_by("-created_at", "-pk").first() if seen else None
         if latest is not None and latest.decided_by_id is not None:
             return latest
         decision = learned.current_triage().decide(
@@ -65,19 +69,19 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
         # A post triage is unsure about waits like a must-reply post until a person decides.
         waits = decision.must_reply or decision.needs_look
         deadline = (
-            deadline_for(post.published_at, rulebook.policy_for(post.channel, decision.priority)) if waits else None
+            deadline_for(post.published_at, rulebook.policy_for(post.channel_id, decision.priority)) if waits else None
         )
-        theme = Theme.objects.filter(slug=decision.theme).first() if decision.theme else None
+        theme = tables.themes.get(decision.theme) if decision.theme else None
         team = (
             routing.responsible_team(
-                categories=decision.categories, channel=post.channel, theme=theme, rule_team=decision.team
+                categories=decision.categories, channel=post.channel_id, theme=theme, rule_team=decision.team
             )
             if decision.categories
             else None
         )
         if decision.needs_look and team is None:
             # Whether it needs an answer is the communication unit's to decide.
-            team = Team.objects.filter(slug=FALLBACK_TEAM).first()
+            team = tables.team(FALLBACK_TEAM)
         outcome = {
             "categories": list(decision.categories),
             "must_reply": waits,
@@ -106,12 +110,16 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
             return latest
         # Route to a person only when nobody holds the post yet.
         picked = routing.pick_member(team) if post.assignee_id is None and team and waits else None
-        record = TriageDecision.objects.create(post=post, assignee=picked or post.assignee, **outcome)
+        record = TriageDecision.objects.create(
+            post=post, assignee_id=picked.pk if picked else post.assignee_id, **outcome
+        )
         _link_decision(
             record,
             rule_ids=[m.rule_id for m in decision.matches if m.rule_id],
             claim_ids=[m.claim_id for m in decision.matches if m.claim_id],
-            guideline_ids=_guideline_ids([m.guideline for m in decision.matches]),
+            guideline_ids=[
+                tables.guidelines[m.guideline] for m in decision.matches if m.guideline in tables.guidelines
+            ],
         )
         _apply_decision(post, record)
         Activity.objects.create(post=post, kind=Activity.Kind.TRIAGED, detail=", ".join(record.categories))
@@ -269,11 +277,6 @@ def _earlier_complaints(post: Post) -> int:
         .values_list("categories", flat=True)[:50]
     )
     return sum(1 for categories in earlier if "dissatisfied_customer" in (categories or []))
-
-
-def _guideline_ids(slugs: list[str]) -> list[int]:
-    slugs = [slug for slug in set(slugs) if slug]
-    return list(Guideline.objects.filter(slug__in=slugs).values_list("pk", flat=True)) if slugs else []
 
 
 def retriage_open_posts() -> int:

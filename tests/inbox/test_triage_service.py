@@ -274,3 +274,47 @@ class TestTheDeadlineSweep:
             sweep_deadlines_task.delay()
 
         assert Post.objects.get(pk=post.pk).breached_at is not None
+
+
+def test_the_strategy_tables_are_read_once_a_while_and_an_edit_takes_effect_at_once(
+    facebook, settings, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from inbox.triage import rulebook
+    from strategy.models import ResponsibilityRule
+
+    settings.TRIAGE_VERSION_CHECK_SECONDS = 60
+    rulebook.forget_tables()
+    triage_services.triage_post(post_id=PostFactory(channel=facebook, text="Når åpner dere i Tromsø?").pk)
+    with CaptureQueriesContext(connection) as queries:
+        triage_services.triage_post(post_id=PostFactory(channel=facebook, text="Hva koster frakten?").pk)
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    # The policies, the matrix, teams, themes and guidelines came from the first post's reading.
+    for table in ("responsepolicy", "responsibilityrule", 'strategy_team"', "strategy_theme", "strategy_guideline"):
+        assert table not in read
+
+    line = ResponsibilityRule.objects.get(category="product_question", channel=None, theme=None)
+    line.team = Team.objects.get(slug="communication-unit")
+    line.save()  # in this process at once; in the others within TRIAGE_VERSION_CHECK_SECONDS
+    post = PostFactory(channel=facebook, text="Har dere str 42 av joggeskoene?")
+    triage_services.triage_post(post_id=post.pk)
+
+    post.refresh_from_db()
+    assert post.team.slug == "communication-unit"
+    rulebook.forget_tables()
+
+
+def test_an_edited_post_is_compared_with_its_decision_and_keeps_a_persons(facebook, ingrid):
+    post = PostFactory(channel=facebook, text="Appen krasjer når jeg logger inn")
+    triage_services.triage_post(post_id=post.pk)
+    triage_services.override_triage(
+        post=post, user=ingrid, categories=[], must_reply=False, priority="low", note="a joke"
+    )
+    Post.objects.filter(pk=post.pk).update(triaged_at=None, edited_at=PUBLISHED + timedelta(minutes=5))
+
+    decision = triage_services.triage_post(post_id=post.pk)
+
+    assert decision.decided_by == ingrid
+    assert TriageDecision.objects.filter(post=post).count() == 2

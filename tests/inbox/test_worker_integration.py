@@ -45,6 +45,7 @@ def worker(live_server):
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            "--include=tests.inbox.worker_tasks",
         ],
         cwd=ROOT,
         env=env,
@@ -105,3 +106,20 @@ def test_two_hundred_signed_deliveries_end_as_exactly_the_expected_posts(live_se
     assert Post.objects.filter(text__endswith="(endret)").count() == 20
     assert Post.objects.filter(deleted_at__isnull=False).count() == 10
     assert Post.objects.values("author").distinct().count() == 41
+
+
+def test_a_worker_keeps_its_database_connection_between_tasks_and_replaces_a_broken_one(worker):
+    from .worker_tasks import backend_pid
+
+    def run(count: int) -> set[int]:
+        return {backend_pid.delay().get(timeout=60) for _ in range(count)}
+
+    # Celery would open a new session for every task (more than a triage costs);
+    # each of the worker's two processes keeps its own.
+    first = run(30)
+    assert 1 <= len(first) <= 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s) AS pid", [list(first)])
+    # A session ended under the worker (a failover, say) is replaced before the next task uses it.
+    after = run(10)
+    assert after and not after & first
