@@ -23,10 +23,12 @@ import regex
 from .language import (
     CLAUSE_MARKS,
     COMPOUND_MIN_LENGTH,
+    RUN_RE,
     TOKEN_RE,
     Lexicon,
     detect_language,
     forms_of,
+    has_cue,
     is_negated,
     load_lexicon,
     normalised,
@@ -259,7 +261,9 @@ class Triage:
         words = [token for token in tokens if token not in CLAUSE_MARKS]
         language = detect_language(words, post.language, self.lexicon)
         sentiment = sentiment_score(text, words, self.lexicon)
-        is_question = "?" in text or bool(self.lexicon.question_re.search(text))
+        runs = set(RUN_RE.findall(text))
+        lexicon = self.lexicon
+        is_question = "?" in text or has_cue(lexicon.question_re, lexicon.question_starts, text, runs)
         matches: list[Match] = []
         theme = ""
         if not post.is_ours:
@@ -286,7 +290,7 @@ class Triage:
                             claim_id=claim.id,
                         )
                     )
-        if matches and not is_question and self.lexicon.resolution_re.search(text):
+        if matches and not is_question and has_cue(lexicon.resolution_re, lexicon.resolution_starts, text, runs):
             matches = [m for m in matches if m.category not in RESOLVABLE]
         categories = tuple(c for c in CATEGORIES if any(m.category == c for m in matches))
         must_reply = bool(MUST_REPLY_CATEGORIES & set(categories))

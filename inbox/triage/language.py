@@ -69,6 +69,10 @@ class Lexicon:
     question_re: re.Pattern | None = None
     # "Problem solved, thanks": a post that says its problem is over.
     resolution_re: re.Pattern | None = None
+    # The first run of letters of every cue above: a text without any of them cannot
+    # match, so the (slow) patterns run only on texts that have one. None: always run.
+    question_starts: frozenset[str] | None = None
+    resolution_starts: frozenset[str] | None = None
     scores: dict[str, float] = field(default_factory=dict)  # a cache of word -> score
 
 
@@ -101,6 +105,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     lexicon.resolution_re = re.compile(
         "|".join(phrase_pattern(p) for p in sorted(resolutions, key=len, reverse=True)) or r"(?!x)x", re.UNICODE
     )
+    lexicon.question_starts = _starts(phrases | words)
+    lexicon.resolution_starts = _starts(resolutions)
     lexicon.question_phrases = tuple(sorted(phrases))
     lexicon.question_words = frozenset(words)
     lexicon.sentiment_stems = tuple(sorted(stems, key=lambda item: -len(item[0])))
@@ -113,6 +119,31 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         re.UNICODE,
     )
     return lexicon
+
+
+RUN_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def _starts(cues: set[str]) -> frozenset[str] | None:
+    """
+    Each cue's first run of word characters. A cue's pattern matches only where that run
+    stands whole in the text: it starts where no word character is before it, and the
+    cue goes on with a non-word character (or ends with a word boundary).
+    """
+    starts = set()
+    for cue in cues:
+        run = RUN_RE.match(cue)
+        if run is None:
+            return None  # a cue that opens with a sign, not a word: no shortcut
+        starts.add(run.group(0))
+    return frozenset(starts)
+
+
+def has_cue(pattern: re.Pattern, starts: frozenset[str] | None, text: str, runs: set[str]) -> bool:
+    """Whether the cue pattern matches the text; `runs` are the text's runs of word characters."""
+    if starts is not None and starts.isdisjoint(runs):
+        return False
+    return pattern.search(text) is not None
 
 
 def normalised(text: str) -> str:

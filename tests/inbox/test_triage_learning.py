@@ -25,23 +25,25 @@ from tests.factories import PostFactory
 
 BLIND = Path(__file__).resolve().parents[1] / "data" / "blind"
 
-# What the model reached on the blind set when it was built (trained on the 1,526
-# labelled posts the product ships with): must reply precision 0.839, recall 0.876,
-# F1 0.857; with needs a look, recall 0.968 at a share of 0.109; category F1 0.73
-# (product questions), 0.63 (technical), 0.67 (false claims), 0.69 (dissatisfied),
-# 0.80 (negative). A change that does worse than these floors fails here.
+# What the model reached on the blind set when it was built (trained on the 4,662
+# labelled posts the product ships with): must reply precision 0.897, recall 0.940,
+# F1 0.918; with needs a look, recall 0.984 at a share of 0.141; category F1 0.89
+# (product questions), 0.83 (technical), 0.79 (false claims), 0.77 (dissatisfied),
+# 0.84 (negative). A change that does worse than these floors fails here.
 BLIND_FLOORS = {
-    "must_reply_precision": 0.82,
-    "must_reply_f1": 0.84,
-    "caught_recall": 0.955,
-    "needs_look_share_at_most": 0.125,
+    "must_reply_precision": 0.88,
+    "must_reply_recall": 0.92,
+    "must_reply_f1": 0.90,
+    "caught_recall": 0.97,
+    "needs_look_share_at_most": 0.15,
 }
+CLAIM_FLOORS = {"asserted": 9, "asked": 8, "denied": 11}  # of 12 each, below
 CATEGORY_F1_FLOORS = {
-    "product_question": 0.70,
-    "technical_problem": 0.60,
-    "factual_error": 0.64,
-    "dissatisfied_customer": 0.66,
-    "negative": 0.77,
+    "product_question": 0.86,
+    "technical_problem": 0.81,
+    "factual_error": 0.77,
+    "dissatisfied_customer": 0.75,
+    "negative": 0.82,
 }
 
 
@@ -149,7 +151,7 @@ def test_the_trained_model_is_calibrated_and_chooses_its_thresholds_on_held_out_
     held_out = trained.info["held_out"]
 
     assert trained.trained_on == len(learned.labelled_examples()) >= 700
-    assert 0.3 <= trained.thresholds.needs_look <= trained.thresholds.must_reply <= 0.9
+    assert 0.1 <= trained.thresholds.needs_look < trained.thresholds.must_reply <= 0.9
     assert held_out["must_reply_precision"] >= 0.9
     assert held_out["needs_look_share"] <= 0.15
 
@@ -163,6 +165,7 @@ def test_on_the_blind_set_the_model_does_at_least_what_it_reached(rules, trained
 
     must, caught = report["must_reply"], report["needs_look"]
     assert must["precision"] >= BLIND_FLOORS["must_reply_precision"], report
+    assert must["recall"] >= BLIND_FLOORS["must_reply_recall"], report
     assert must["f1"] >= BLIND_FLOORS["must_reply_f1"], report
     assert caught["recall"] >= BLIND_FLOORS["caught_recall"], report
     assert caught["share"] <= BLIND_FLOORS["needs_look_share_at_most"], report
@@ -171,6 +174,76 @@ def test_on_the_blind_set_the_model_does_at_least_what_it_reached(rules, trained
     # Beside the rules alone, on text they were not tuned on.
     assert must["f1"] > alone["must_reply"]["f1"]
     assert caught["recall"] > alone["must_reply"]["recall"]
+
+
+# Known false claims in words no rule or training post uses (written for this test, one
+# or more per claim): asserted, asked about neutrally, and denied.
+CLAIMS_ASSERTED = (
+    "Greit å vite: angreretten er borte hos Bedriften nå, så tenk deg om før du handler",
+    "they quietly got rid of the 30 day returns, once you've paid it's yours forever",
+    "Ingen tar telefonen hos dem lenger, hele kundeserviceavdelinga er jo nedlagt",
+    "Dei har visst kutta ut kundeservicen heilt, no er det berre ein robot",
+    "Bedriften eies av et amerikansk oppkjøpsfond nå, derfor er alt blitt dyrere",
+    "prisene deres har gått opp det dobbelte siden i fjor, sjekket selv",
+    "skincare from Bedriften is tested on rabbits, look it up",
+    "Kremene deres er fulle av PFAS og andre evighetskjemikalier",
+    "heard they're shutting every single store by summer and going online only",
+    "De selger alt du kjøper og hvor du bor videre til annonsører",
+    "de skal kvitte seg med halvparten av de ansatte over nyttår, sa en som jobber der",
+    "klærne deres er sydd av barn i Bangladesh",
+)
+CLAIMS_ASKED = (
+    "Stemmer det at angreretten er fjernet? Lurer på om jeg kan returnere en jakke",
+    "is it true your creams have PFAS in them? asking because of my kid's eczema",
+    "Har dere lagt ned kundeservice, eller er det bare lang kø på telefonen?",
+    "Er Bedriften kjøpt opp? Så noe om det på Facebook",
+    "tester dere produktene på dyr?",
+    "Kva skjer med butikken på Lagunen, skal han leggjast ned?",
+    "do you sell customer data to third parties? want to know before signing up to the club",
+    "Er det sant at prisene er doblet? Synes varene ser like billige ut",
+    "is the 30 day return still a thing or did that change",
+    "Skal dere si opp folk? Leste noe om nedbemanning",
+    "Bruker leverandørene deres barnearbeid?",
+    "lagrer dere kortnummeret mitt når jeg handler i appen?",
+)
+CLAIMS_DENIED = (
+    "Nei, de tester ikke på dyr. Står på nettsiden deres.",
+    "Det er bare tull at angreretten er borte, jeg returnerte en genser i går uten problem",
+    "Kundeservicen deres finnes fortsatt, jeg snakket med dem i morges",
+    "that's a myth, they never sold anyone's data, read the privacy policy",
+    "Nei, Bedriften er ikkje kjøpt opp, same eigarar som før",
+    "Butikken i Bergen skal ikke legges ned, spurte de ansatte selv",
+    "Prisene er ikke doblet, folk overdriver. Kaffen koster det samme som i fjor",
+    "No PFAS in their pans, I checked the label",
+    "De permitterer ingen, min søster jobber der",
+    "they don't use child labour, suppliers are audited, it's on their site",
+    "nei da, de lagrer ikke kortnummer, det går via betalingsleverandøren",
+    "Bare så det er sagt: returretten er fortsatt 30 dager, både i butikk og på nett",
+)
+
+
+def test_a_known_false_claim_is_recognised_in_other_words_asked_about_and_denied(rules, trained):
+    both = ModelTriage(rules, trained)
+
+    def decided(texts):
+        return [both.decide(PostInput(text)).categories for text in texts]
+
+    asserted = [
+        text for text, found in zip(CLAIMS_ASSERTED, decided(CLAIMS_ASSERTED), strict=True) if "factual_error" in found
+    ]
+    asked = [
+        text
+        for text, found in zip(CLAIMS_ASKED, decided(CLAIMS_ASKED), strict=True)
+        if "product_question" in found and "factual_error" not in found
+    ]
+    denied = [
+        text for text, found in zip(CLAIMS_DENIED, decided(CLAIMS_DENIED), strict=True) if "factual_error" not in found
+    ]
+    by_rules = [text for text in CLAIMS_ASSERTED if "factual_error" in rules.decide(PostInput(text)).categories]
+    # What rules and model reached together (the rules alone: 3 of the 12 paraphrases).
+    assert len(asserted) >= CLAIM_FLOORS["asserted"] > len(by_rules), set(CLAIMS_ASSERTED) - set(asserted)
+    assert len(asked) >= CLAIM_FLOORS["asked"], set(CLAIMS_ASKED) - set(asked)
+    assert len(denied) >= CLAIM_FLOORS["denied"], set(CLAIMS_DENIED) - set(denied)
 
 
 def test_no_blind_post_is_in_the_training_data():

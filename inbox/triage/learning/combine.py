@@ -4,8 +4,9 @@ The rules and the model together: one decision, with both parts' evidence. Pure.
 The rules run first and their findings are features of the model; with the model's
 calibrated P(must reply):
 - must reply when P reaches the must-reply threshold, or when the rules require a
-  reply and P reaches the needs-look threshold; the categories are the rules' and the
-  model's (the likeliest must-reply category at least);
+  reply and P reaches the needs-look threshold; the categories are the model's, and
+  the rules' where the model finds them at least half as likely as it needs by itself
+  (the likeliest must-reply category at least);
 - needs a look when the rules require a reply but the model finds it unlikely, or
   when the rules do not and P lies between the two thresholds: the post gets the
   must-reply deadline and a person decides (must reply / no reply needed);
@@ -27,6 +28,10 @@ from ..engine import (
 )
 from .features import of_decision
 from .model import MUST_REPLY, Evidence, LinearModel
+
+# How likely (as a share of the category's threshold) the model must find a category the
+# rules found for it to count: chosen on held-out folds of the training posts.
+RULE_CATEGORY_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,13 @@ def combine(decision: Decision, post: PostInput, model: LinearModel, triage: Tri
     needs_look = not must_reply and (by_rules or p_must >= thresholds.needs_look)
     chosen = {code for code in CATEGORIES if probabilities[code] >= thresholds.categories.get(code, 0.5)}
     if must_reply:
-        chosen |= set(decision.categories)
+        # A category a rule found counts when the model finds it at least half as likely
+        # as it needs by itself: a keyword alone ("dere") does not make a product question.
+        chosen |= {
+            code
+            for code in decision.categories
+            if probabilities.get(code, 1.0) >= RULE_CATEGORY_SHARE * thresholds.categories.get(code, 0.5)
+        }
         if not chosen & MUST_REPLY_CATEGORIES:
             chosen.add(max(MUST_REPLY_CATEGORIES, key=lambda code: probabilities[code]))
     else:
