@@ -27,6 +27,8 @@ POST_FILTER_LOOKUPS = {
 }
 
 OPEN = (Post.Status.NEW, Post.Status.OPEN)
+# Replies that reached the platform (or, in sandbox mode, were recorded as if they had).
+SENT = (OutboxMessage.Status.SENT, OutboxMessage.Status.SANDBOX)
 
 
 def filter_posts(posts: QuerySet[Post], **filters) -> QuerySet[Post]:
@@ -171,12 +173,36 @@ def page_of(posts: QuerySet[Post], ordering: str, cursor: str = "", size: int = 
     rows = list(posts[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
+    with_first_responders(rows)
     next_cursor = ""
     if more and rows:
         last = rows[-1]
         key = last.due_at if ordering == "due" else last.published_at
         next_cursor = f"{key.isoformat()}|{last.pk}" if key else ""
     return Page(rows, next_cursor)
+
+
+def with_first_responders(posts: list[Post]) -> list[Post]:
+    """
+    Who gave each answered post its first response (`answered_by`): the writer of the
+    earliest reply sent from here, in one query for the lot; None when the answer came
+    from the platform itself (our page answering there) or the writer is gone.
+    """
+    answered = [post.pk for post in posts if post.first_response_at is not None]
+    writers: dict[int, object] = {}
+    if answered:
+        replies = (
+            OutboxMessage.objects.filter(
+                in_reply_to_id__in=answered, action=OutboxMessage.Action.REPLY, status__in=SENT
+            )
+            .select_related("created_by")
+            .order_by("in_reply_to_id", "sent_at", "created_at", "pk")
+        )
+        for reply in replies:
+            writers.setdefault(reply.in_reply_to_id, reply.created_by)
+    for post in posts:
+        post.answered_by = writers.get(post.pk)
+    return posts
 
 
 def _parse_cursor(cursor: str) -> tuple[datetime, int] | None:
@@ -188,8 +214,6 @@ def _parse_cursor(cursor: str) -> tuple[datetime, int] | None:
 
 
 # --- The post page -------------------------------------------------------------------
-
-SENT = (OutboxMessage.Status.SENT, OutboxMessage.Status.SANDBOX)
 
 
 @dataclass

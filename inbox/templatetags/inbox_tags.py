@@ -5,9 +5,30 @@ from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
+from inbox.triage.deadlines import standing
+
 register = template.Library()
 
 DUE_SOON = timedelta(hours=1)
+
+
+@register.simple_tag
+def response(post, now: datetime | None = None) -> dict:
+    """
+    Where a post stands, in words: the countdown while it waits for its first answer;
+    once answered, whether that was on time or how late, and no countdown.
+    """
+    now = now or timezone.now()
+    if post.first_response_at is None:
+        return {**countdown(post.due_at, now), "answered": False}
+    stand = standing(post.due_at, post.first_response_at, now, soon=DUE_SOON)
+    if stand.state == "answered-late":
+        text = _("answered %(time)s late") % {"time": timesince(post.due_at, post.first_response_at, depth=2)}
+    elif stand.state == "answered-on-time":
+        text = _("answered on time")
+    else:
+        text = _("answered")
+    return {"text": text, "state": stand.state, "answered": True, "at": post.first_response_at}
 
 
 @register.simple_tag

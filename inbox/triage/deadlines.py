@@ -122,3 +122,37 @@ def in_service_hours(moment: datetime, policy: Policy = DEFAULT_POLICY) -> bool:
     day = moment.astimezone(ZoneInfo(policy.timezone)).date()
     start, end = service_window(day, policy)
     return start <= moment <= end
+
+
+@dataclass(frozen=True)
+class Standing:
+    """
+    Where a post stands against its deadline: waiting ("on-time", "due-soon",
+    "breached", with the time left or overdue) or answered ("answered-on-time",
+    "answered-late", with how late; "answered" when it had no deadline); "none" when
+    it has neither a deadline nor an answer.
+    """
+
+    state: str
+    delta: timedelta = timedelta(0)
+
+    @property
+    def answered(self) -> bool:
+        return self.state.startswith("answered")
+
+
+def standing(
+    due_at: datetime | None, answered_at: datetime | None, now: datetime, *, soon: timedelta = timedelta(hours=1)
+) -> Standing:
+    """A first response at or before `due_at` is on time; after it, late by the difference."""
+    if answered_at is not None:
+        if due_at is None:
+            return Standing("answered")
+        if answered_at <= due_at:
+            return Standing("answered-on-time", due_at - answered_at)
+        return Standing("answered-late", answered_at - due_at)
+    if due_at is None:
+        return Standing("none")
+    if due_at <= now:
+        return Standing("breached", now - due_at)
+    return Standing("due-soon" if due_at - now <= soon else "on-time", due_at - now)

@@ -26,7 +26,7 @@ from ..forms import (
     ReviewForm,
 )
 from ..models import OutboxMessage, Post, ReplyApproval
-from ..selectors import author_history, thread_of
+from ..selectors import author_history, thread_of, with_first_responders
 from ..triage import services
 from ..triage.learning.features import describe
 from ..work import access, actions, outbox
@@ -52,7 +52,9 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
     forward = access.active_forward_for(user, post)
     can_answer = access.can_answer(user, post)
     holder = post.assignee
-    held_by_other = holder is not None and holder != user
+    # A claim is for answering: once the post has its first response nobody "is answering" it.
+    held_by_other = holder is not None and holder != user and post.first_response_at is None
+    with_first_responders([post])
     is_open = post.status in (Post.Status.NEW, Post.Status.OPEN)
     pending = post.approvals.filter(status=ReplyApproval.Status.PENDING).select_related("written_by").first()
     unconfirmed = outbox.unconfirmed_replies(post)

@@ -160,3 +160,20 @@ def test_due_is_monotonic_in_the_publish_time(published, later_by):
 @given(moments, st.timedeltas(min_value=timedelta(0), max_value=timedelta(hours=6)))
 def test_an_urgent_deadline_is_never_later_than_the_normal_one(published, _unused):
     assert due_at(published, Policy(target_hours=Decimal(2))).due_at <= due_at(published).due_at
+
+
+def test_where_a_post_stands_against_its_deadline():
+    from inbox.triage.deadlines import Standing, standing
+
+    due = datetime(2026, 5, 13, 14, 0, tzinfo=UTC)
+    hour = timedelta(hours=1)
+
+    assert standing(due, due - hour, due + 5 * hour) == Standing("answered-on-time", hour)
+    assert standing(due, due, due) == Standing("answered-on-time", timedelta(0))  # at the deadline is on time
+    assert standing(due, due + 2 * hour, due + 5 * hour) == Standing("answered-late", 2 * hour)
+    assert standing(None, due, due).state == "answered"
+    assert standing(due, None, due - 3 * hour) == Standing("on-time", 3 * hour)
+    assert standing(due, None, due - hour / 2) == Standing("due-soon", hour / 2)
+    assert standing(due, None, due + hour) == Standing("breached", hour)
+    assert standing(None, None, due) == Standing("none")
+    assert standing(due, due + hour, due).answered and not standing(due, None, due).answered

@@ -126,3 +126,48 @@ def test_the_main_navigation_counts_what_must_be_answered_today(client, ingrid, 
     html = client.get(reverse("strategy:guidelines")).content.decode()
 
     assert '<span class="nav-count">2<span class="visually-hidden"> venter</span></span>' in html
+
+
+@time_machine.travel(datetime(2026, 5, 13, 15, 0, tzinfo=ZoneInfo("Europe/Oslo")))
+def test_answered_posts_say_who_answered_when_and_whether_on_time_with_no_countdown(
+    client, ingrid, django_user_model, channel
+):
+    from inbox.models import OutboxMessage
+
+    now = timezone.now()
+    kari = django_user_model.objects.create_user("kari", first_name="Kari", last_name="Nordmann")
+    on_time = make(
+        channel, "on time", must_reply=True, status="answered", due_at=now, first_response_at=now - timedelta(hours=2)
+    )
+    late = make(
+        channel,
+        "late",
+        must_reply=True,
+        status="answered",
+        due_at=now - timedelta(hours=3),
+        first_response_at=now - timedelta(minutes=40),
+        breached_at=now - timedelta(hours=3),
+        assignee=kari,
+    )
+    for post in (on_time, late):
+        OutboxMessage.objects.create(
+            channel=channel,
+            action="reply",
+            in_reply_to=post,
+            text="Takk!",
+            status="sandbox",
+            created_by=kari,
+            sent_at=post.first_response_at,
+        )
+    client.force_login(ingrid)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(reverse("inbox:queue", args=["all"])).content.decode()
+    page = client.get(reverse("inbox:post-detail", args=[late.pk])).content.decode()
+
+    assert "Answered on time" in html and "Answered 2\xa0hours, 20\xa0minutes late" in html
+    assert html.count("by Kari Nordmann") == 2
+    assert "overdue" not in html and "countdown-breached" not in html
+    # The post page: when, by whom, how late; Kari's claim no longer says she is answering.
+    assert "Answered 2\xa0hours, 20\xa0minutes late" in page and "by Kari Nordmann" in page
+    assert "is answering this post" not in page and ">breached<" not in page
