@@ -1,14 +1,17 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from socialstrategy.links import WebLinkField
 from socialstrategy.people import display_name
-from strategy.models import CATEGORY_CHOICES, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, Team
+from strategy.models import CATEGORY_CHOICES, Channel, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, Team
 
 from .models import InboxSettings, Post, SavedReply
 from .triage.engine import pattern_problem
+from .work import limits
 from .work.saved_replies import PLACEHOLDERS, unknown_placeholders
 
 
@@ -175,6 +178,41 @@ class ReplyForm(forms.Form):
     # The last reply the writer saw when the page was drawn: one reply goes out per
     # (post, after), however often the form is sent and whoever else answers at once.
     after = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, post=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.platform = post.channel.platform if post is not None else ""
+        self.limit = limits.limit_for(self.platform)
+        field = self.fields["text"]
+        field.max_length = None  # counted as the platform counts, below
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.widget.attrs.pop("maxlength", None)
+        # The live counter (static/js/inbox.js) counts as the server does.
+        field.widget.attrs.update({"data-limit": self.limit, "data-count": "x" if self.platform == "x" else "plain"})
+        if self.platform == "x":
+            field.help_text = _("At most %(limit)s characters, counted as X counts: a link is 23, an emoji 2.") % {
+                "limit": self.limit
+            }
+        else:
+            field.help_text = _("At most %(limit)s characters.") % {
+                "limit": number_format(self.limit, force_grouping=True)
+            }
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        length = limits.length_on(self.platform, text)
+        if length > self.limit:
+            raise forms.ValidationError(
+                _("The reply is %(length)s characters; %(platform)s takes at most %(limit)s. Shorten it by %(over)s."),
+                params={
+                    "length": length,
+                    "limit": self.limit,
+                    "over": length - self.limit,
+                    "platform": dict(Channel.Platform.choices).get(self.platform, _("this channel")),
+                },
+                code="too_long",
+            )
+        return text
 
 
 EMPTY = "\u2013"  # an en dash: nothing chosen

@@ -117,7 +117,7 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         "suggestions": suggestions,
         "category_names": dict(CATEGORY_CHOICES),
         "reply_form": bound.get("reply_form")
-        or ReplyForm(initial={**reply_initial, "after": outbox.last_reply_id(post)}),
+        or ReplyForm(initial={**reply_initial, "after": outbox.last_reply_id(post)}, post=post),
         "assign_form": bound.get("assign_form") or AssignForm(),
         "forward_form": bound.get("forward_form") or ForwardForm(),
         "hand_back_form": bound.get("hand_back_form") or HandBackForm(),
@@ -240,7 +240,7 @@ def reply(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
     if not access.can_answer(request.user, post):
         raise PermissionDenied
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, post=post)
     if not form.is_valid():
         return _again(request, post, "reply_form", form)
     try:
@@ -297,7 +297,7 @@ def confirm_reply(request: HttpRequest, post_id: int, message_id: int) -> HttpRe
     if published:
         return _done(request, post, _("The reply is marked as published."))
     messages.info(request, _("The reply was not published; its text is back in the reply box."))
-    form = ReplyForm(initial={"text": message.text, "after": outbox.last_reply_id(post)})
+    form = ReplyForm(initial={"text": message.text, "after": outbox.last_reply_id(post)}, post=post)
     return _render_page(request, post, reply_form=form)
 
 

@@ -108,6 +108,62 @@
     if (!option || !field) return;
     event.preventDefault();
     field.value = option.dataset.text;
+    field.dispatchEvent(new Event("input"));
     field.focus();
   });
+
+  // The reply box's live counter, counting as the server does (inbox/work/limits.py):
+  // on X a link counts 23, an emoji 2, a letter outside the ranges X weighs 1 counts 2.
+  const LINK = /(?:https?:\/\/|www\.)[^\s<>"]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|no|net|org|io|co|uk|se|dk|de|eu|info|app)(?:\/[^\s<>"]*)?/giu;
+  const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}]/u;
+  const LIGHT = [[0x0000, 0x10ff], [0x2000, 0x200d], [0x2010, 0x201f], [0x2032, 0x2037]];
+  const graphemes = "Segmenter" in Intl ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+  function weighed(text) {
+    const clusters = graphemes ? Array.from(graphemes.segment(text), (part) => part.segment) : Array.from(text);
+    let total = 0;
+    for (const cluster of clusters) {
+      if (EMOJI.test(cluster)) { total += 2; continue; }
+      for (const character of cluster) {
+        const point = character.codePointAt(0);
+        total += LIGHT.some(([low, high]) => point >= low && point <= high) ? 1 : 2;
+      }
+    }
+    return total;
+  }
+
+  function lengthOf(text, how) {
+    if (how !== "x") return Array.from(text).length;
+    text = text.normalize("NFC");
+    let total = 0, position = 0;
+    for (const link of text.matchAll(LINK)) {
+      total += weighed(text.slice(position, link.index)) + 23;
+      position = link.index + link[0].length;
+    }
+    return total + weighed(text.slice(position));
+  }
+
+  function count(field) {
+    const counter = document.getElementById(field.id + "_counter");
+    if (!counter) return;
+    const limit = Number(field.dataset.limit);
+    const used = lengthOf(field.value, field.dataset.count);
+    counter.textContent = counter.dataset.template.replace("{used}", used).replace("{limit}", limit);
+    const over = used > limit;
+    counter.classList.toggle("over", over);
+    field.setAttribute("aria-invalid", over ? "true" : "false");
+  }
+
+  for (const field of document.querySelectorAll("textarea[data-limit]")) {
+    const counter = document.createElement("small");
+    counter.id = field.id + "_counter";
+    counter.className = "meta counter";
+    // Said by a screen reader when the person pauses, not at every key.
+    counter.setAttribute("aria-live", "polite");
+    counter.dataset.template = field.closest("form").dataset.counterTemplate || "{used} / {limit}";
+    field.insertAdjacentElement("afterend", counter);
+    field.setAttribute("aria-describedby", [field.getAttribute("aria-describedby"), counter.id].filter(Boolean).join(" "));
+    field.addEventListener("input", () => count(field));
+    count(field);
+  }
 })();

@@ -83,3 +83,33 @@ def test_a_negative_post_asks_for_care(client, post, ingrid):
     html = client.get(reverse("inbox:post-detail", args=[post.pk])).content.decode()
 
     assert "Tenk deg om før du svarer på et negativt eller kritisk innlegg." in html
+
+
+def test_a_reply_must_fit_the_channel_counted_as_the_platform_counts():
+    from inbox.work.limits import length_on, limit_for, x_length
+
+    assert limit_for("x") == 280 and limit_for("facebook") == 8000 and limit_for("youtube") == 10000
+    assert x_length("Hei, takk!") == 10
+    assert x_length("Se https://bedriften.example/retur/alle-varer/30-dager-angrerett") == 3 + 23
+    assert x_length("👍") == 2 and x_length("👨‍👩‍👧") == 2 and x_length("🇳🇴") == 2  # one emoji, however composed
+    assert x_length("æøå é") == 5 and x_length("日本") == 4
+    assert length_on("facebook", "👍 https://bedriften.example") == 2 + len("https://bedriften.example")
+
+
+def test_a_reply_too_long_for_x_is_refused_with_its_count_and_nothing_is_sent(client, post, ingrid):
+    post.channel.platform = "x"
+    post.channel.save()
+    client.force_login(ingrid)
+    text = "Takk for at du sier fra! " * 17  # 424 characters once the last space is trimmed
+
+    response = client.post(reverse("inbox:post-reply", args=[post.pk]), {"reply-text": text}, follow=True)
+
+    html = response.content.decode()
+    assert OutboxMessage.objects.count() == 0
+    assert "Svaret er 424 tegn; X (Twitter) tar høyst 280. Kort det ned med 144." in html
+    assert 'data-limit="280"' in html and 'data-count="x"' in html
+    assert text.strip() in html  # the writer's text is kept
+
+    fits = "Takk for at du sier fra! Se https://bedriften.example/kundeservice/apningstider/alle-kanaler 👍"
+    client.post(reverse("inbox:post-reply", args=[post.pk]), {"reply-text": fits})
+    assert OutboxMessage.objects.get().text == fits
