@@ -25,25 +25,25 @@ from tests.factories import PostFactory
 
 BLIND = Path(__file__).resolve().parents[1] / "data" / "blind"
 
-# What the model reached on the blind set when it was built (trained on the 4,662
-# labelled posts the product ships with): must reply precision 0.897, recall 0.940,
-# F1 0.918; with needs a look, recall 0.984 at a share of 0.141; category F1 0.89
-# (product questions), 0.83 (technical), 0.79 (false claims), 0.77 (dissatisfied),
-# 0.84 (negative). A change that does worse than these floors fails here.
+# What the model reached on the blind set when it was built (trained on the 6,223
+# labelled posts the product ships with): must reply precision 0.914, recall 0.940,
+# F1 0.927; with needs a look, recall 0.980 at a share of 0.134; category F1 0.89
+# (product questions), 0.84 (technical), 0.82 (false claims), 0.80 (dissatisfied),
+# 0.83 (negative). A change that does worse than these floors fails here.
 BLIND_FLOORS = {
-    "must_reply_precision": 0.88,
+    "must_reply_precision": 0.90,
     "must_reply_recall": 0.92,
-    "must_reply_f1": 0.90,
+    "must_reply_f1": 0.91,
     "caught_recall": 0.97,
-    "needs_look_share_at_most": 0.15,
+    "needs_look_share_at_most": 0.145,
 }
-CLAIM_FLOORS = {"asserted": 9, "asked": 8, "denied": 11}  # of 12 each, below
+CLAIM_FLOORS = {"asserted": 10, "asked": 9, "denied": 11}  # of 12 each, below
 CATEGORY_F1_FLOORS = {
-    "product_question": 0.86,
-    "technical_problem": 0.81,
-    "factual_error": 0.77,
-    "dissatisfied_customer": 0.75,
-    "negative": 0.82,
+    "product_question": 0.87,
+    "technical_problem": 0.82,
+    "factual_error": 0.80,
+    "dissatisfied_customer": 0.78,
+    "negative": 0.81,
 }
 
 
