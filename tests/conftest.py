@@ -66,6 +66,26 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line("CI sets TEST_REQUIRE_SERVICES=1, which turns these skips into failures.")
 
 
+@pytest.fixture(autouse=True)
+def fresh_triage_caches():
+    """
+    Each test starts without the per-process caches of triage (the rules compiled,
+    the model in force, the strategy tables): a test's database is rolled back, and
+    the next one can reuse its ids and timestamps for other rows.
+    """
+    from inbox.triage import learned, rulebook
+
+    def forget():
+        learned._current.clear()
+        learned._loaded.clear()
+        rulebook._compiled.clear()
+        rulebook.forget_tables()
+
+    forget()
+    yield
+    forget()
+
+
 @pytest.fixture
 def strategy(db):
     """The demo strategy from strategy/data/strategy.yaml."""

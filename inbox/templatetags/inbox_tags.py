@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
@@ -41,3 +42,13 @@ def countdown(due_at: datetime | None, now: datetime | None = None) -> dict:
         return {"text": _("%(time)s overdue") % {"time": timesince(due_at, now, depth=1)}, "state": "breached"}
     state = "due-soon" if due_at - now <= DUE_SOON else "on-time"
     return {"text": _("in %(time)s") % {"time": timeuntil(due_at, now, depth=2)}, "state": state}
+
+
+@register.filter
+def figure(counts, name: str) -> str:
+    """A precision, recall or F1 of `counts` with two decimals; a dash when there is nothing to measure it on."""
+    predicted = counts.true_positive + counts.false_positive
+    expected = counts.true_positive + counts.false_negative
+    if (name in ("precision", "f1") and not predicted) or (name in ("recall", "f1") and not expected):
+        return "\u2013"  # an en dash
+    return floatformat(getattr(counts, name), 2)

@@ -121,3 +121,14 @@ def test_putting_an_earlier_version_in_force_rolls_back(client, ingrid):
     second.refresh_from_db()
     assert (first.is_active, first.activated_by, second.is_active) == (True, ingrid, False)
     assert not TriageDecision.objects.exists()
+
+
+def test_a_figure_with_nothing_to_measure_it_on_is_a_dash_not_a_perfect_score():
+    from inbox.templatetags.inbox_tags import figure
+    from inbox.triage.evaluation import Counts
+
+    nothing_flagged = Counts(false_negative=1)  # one post needed an answer; triage flagged none
+    assert figure(nothing_flagged, "precision") == "\u2013" and figure(nothing_flagged, "f1") == "\u2013"
+    assert figure(nothing_flagged, "recall") in ("0.00", "0,00")
+    assert figure(Counts(), "recall") == "\u2013"
+    assert figure(Counts(true_positive=3, false_positive=1), "precision") in ("0.75", "0,75")
