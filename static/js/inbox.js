@@ -147,7 +147,8 @@
     const counter = document.getElementById(field.id + "_counter");
     if (!counter) return;
     const limit = Number(field.dataset.limit);
-    const used = lengthOf(field.value, field.dataset.count);
+    // The server trims the reply's ends before it counts.
+    const used = lengthOf(field.value.trim(), field.dataset.count);
     counter.textContent = counter.dataset.template.replace("{used}", used).replace("{limit}", limit);
     const over = used > limit;
     counter.classList.toggle("over", over);
