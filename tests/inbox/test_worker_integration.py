@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from inbox.models import Post, WebhookDelivery
@@ -19,6 +20,7 @@ from tests.factories import ChannelFactory
 from .payloads import PAGE_ID, facebook_body, facebook_signature, fb_comment
 
 ROOT = Path(__file__).resolve().parents[2]
+TEST_QUEUE = "tests-only"
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 # One Redis database for the whole run: the tests that use it run in one xdist group, one at a time.
@@ -46,6 +48,9 @@ def worker(live_server):
             "--without-mingle",
             "--without-heartbeat",
             "--include=tests.inbox.worker_tasks",
+            # The product's queues, and one of its own for the test task, so that no
+            # other worker (another test's, still stopping) takes what only this one knows.
+            f"--queues={','.join([*settings.INBOX_QUEUES, TEST_QUEUE])}",
         ],
         cwd=ROOT,
         env=env,
@@ -112,7 +117,7 @@ def test_a_worker_keeps_its_database_connection_between_tasks_and_replaces_a_bro
     from .worker_tasks import backend_pid
 
     def run(count: int) -> set[int]:
-        return {backend_pid.delay().get(timeout=60) for _ in range(count)}
+        return {backend_pid.apply_async(queue=TEST_QUEUE).get(timeout=60) for _ in range(count)}
 
     # Celery would open a new session for every task (more than a triage costs);
     # each of the worker's two processes keeps its own.
