@@ -5,9 +5,11 @@ A post's page and the actions on it. Each action is a form posted here and a cal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -42,7 +44,8 @@ def _post_or_404(request: HttpRequest, post_id: int) -> Post:
 
 
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _render_page(request, _post_or_404(request, post_id))
+    post = _post_or_404(request, post_id)
+    return _render_page(request, post, **_failed_form(request, post))
 
 
 def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -> HttpResponse:
@@ -148,11 +151,60 @@ def _done(request: HttpRequest, post: Post, message) -> HttpResponse:
     return redirect("inbox:post-detail", post_id=post.pk)
 
 
+# The post page's forms by their name in the page, with the panel each opens in.
+FORMS = {
+    "assign_form": (AssignForm, "assign-panel"),
+    "forward_form": (ForwardForm, "forward-panel"),
+    "hand_back_form": (HandBackForm, "hand-back-panel"),
+    "reply_form": (ReplyForm, "reply"),
+    "review_form": (ReviewForm, "reply"),
+    "close_form": (CloseForm, "close-panel"),
+    "note_form": (NoteForm, "notes-heading"),
+    "override_form": (OverrideTriageForm, "override-panel"),
+}
+FAILED_FORM = "inbox.failed-form"
+
+
 def _again(request: HttpRequest, post: Post, name: str, form: forms.Form, error=None) -> HttpResponse:
-    """Show the page again with the form that failed and what is wrong with it."""
+    """
+    The form that failed goes back to the post's own page by a redirect, so that a
+    reload never sends it again: what was typed and what is wrong with it wait in the
+    session for the next view of the page.
+    """
     if error is not None:
-        form.add_error(None, error)
-    return _render_page(request, post, 400, **{name: form, "open_panel": name})
+        # Refused by the service (the post changed meanwhile, say): said at the top of the
+        # page, where it is seen even when the post no longer shows this form.
+        messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+    data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    errors = {field: [e["message"] for e in found] for field, found in form.errors.get_json_data().items()}
+    return _to_page_with(request, post, name, data, errors)
+
+
+def _to_page_with(request: HttpRequest, post: Post, name: str, data: dict, errors: dict | None = None):
+    """To the post's page, with this form filled in (and its errors) on the next view of it."""
+    request.session[FAILED_FORM] = {"post": post.pk, "name": name, "data": data, "errors": errors or {}}
+    return redirect(f"{reverse('inbox:post-detail', args=[post.pk])}#{FORMS[name][1]}")
+
+
+def _failed_form(request: HttpRequest, post: Post) -> dict:
+    """The form that failed on this post, bound again to what was typed, with its errors (once)."""
+    failed = request.session.get(FAILED_FORM)
+    if not failed or failed.get("post") != post.pk or failed.get("name") not in FORMS:
+        return {}
+    del request.session[FAILED_FORM]
+    name = failed["name"]
+    data = QueryDict(mutable=True)
+    for key, values in failed["data"].items():
+        data.setlist(key, values)
+    form_class = FORMS[name][0]
+    form = form_class(data, post=post) if form_class in (ReplyForm, CloseForm) else form_class(data)
+    # The errors as they were found (some by the service, after the form's own checks).
+    form.cleaned_data = {}
+    form._errors = ErrorDict()
+    for field, texts in failed["errors"].items():
+        extra = {"error_class": "nonfield"} if field == NON_FIELD_ERRORS else {}
+        form._errors[field] = form.error_class(texts, renderer=form.renderer, **extra)
+    return {name: form, "open_panel": name}
 
 
 def _tell_who_holds_it(request: HttpRequest, holder) -> None:
@@ -297,8 +349,10 @@ def confirm_reply(request: HttpRequest, post_id: int, message_id: int) -> HttpRe
     if published:
         return _done(request, post, _("The reply is marked as published."))
     messages.info(request, _("The reply was not published; its text is back in the reply box."))
-    form = ReplyForm(initial={"text": message.text, "after": outbox.last_reply_id(post)}, post=post)
-    return _render_page(request, post, reply_form=form)
+    after = outbox.last_reply_id(post)
+    return _to_page_with(
+        request, post, "reply_form", {"reply-text": [message.text], "reply-after": [str(after) if after else ""]}
+    )
 
 
 @require_POST

@@ -204,9 +204,11 @@ def test_a_forward_without_a_note_is_shown_again_with_the_error_and_the_typed_li
     response = client.post(
         reverse("inbox:post-forward", args=[post.pk]),
         {"forward-to_user": ola.pk, "forward-note": "", "forward-link": "https://intranett.example/frakt"},
+        follow=True,
     )
 
-    assert response.status_code == 400
+    # Back at the post's own page (post-redirect-get): a reload does not send the form again.
+    assert response.redirect_chain == [(reverse("inbox:post-detail", args=[post.pk]) + "#forward-panel", 302)]
     html = response.content.decode()
     assert field_error(html, "id_forward-note") == "Dette feltet er påkrevd."
     assert '<details id="forward-panel" open>' in html
@@ -219,10 +221,12 @@ def test_closing_a_must_reply_post_without_a_reason_is_shown_again_with_the_erro
     client.force_login(ingrid)
 
     response = client.post(
-        reverse("inbox:post-close", args=[post.pk]), {"close-reason": "", "close-note": "Kunden ringte oss"}
+        reverse("inbox:post-close", args=[post.pk]),
+        {"close-reason": "", "close-note": "Kunden ringte oss"},
+        follow=True,
     )
 
-    assert response.status_code == 400
+    assert response.redirect_chain == [(reverse("inbox:post-detail", args=[post.pk]) + "#close-panel", 302)]
     html = response.content.decode()
     assert field_error(html, "id_close-reason") == "Dette feltet er påkrevd."
     assert '<details id="close-panel" open>' in html
@@ -506,3 +510,33 @@ def test_a_manager_is_refused_every_action_on_the_post(client, post, lars, ola, 
     assert not Forward.objects.exists()
     assert not Note.objects.exists()
     assert not Activity.objects.exists()
+
+
+def test_after_a_form_error_a_reload_shows_the_page_afresh_and_sends_nothing(client, post, ingrid, ola):
+    client.force_login(ingrid)
+    client.post(reverse("inbox:post-forward", args=[post.pk]), {"forward-to_user": ola.pk, "forward-note": ""})
+
+    shown = client.get(reverse("inbox:post-detail", args=[post.pk])).content.decode()
+    reloaded = client.get(reverse("inbox:post-detail", args=[post.pk])).content.decode()
+
+    assert field_error(shown, "id_forward-note") == "Dette feltet er påkrevd."
+    assert 'id="id_forward-note_error"' not in reloaded and '<details id="forward-panel" open>' not in reloaded
+    assert not Forward.objects.exists()
+
+
+def test_an_error_found_by_the_service_survives_the_redirect(client, post, ingrid, ola):
+    post.status = "answered"
+    post.save()
+    client.force_login(ingrid)
+
+    response = client.post(
+        reverse("inbox:post-forward", args=[post.pk]),
+        {"forward-to_user": ola.pk, "forward-note": "Kan du se på denne?"},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("#forward-panel")
+    # Said at the top of the page: the answered post no longer shows the forward form.
+    assert "Bare åpne innlegg kan videresendes." in html.split('class="messages"')[1].split("</ul>")[0]
+    assert not Forward.objects.exists()
