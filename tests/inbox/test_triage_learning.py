@@ -25,25 +25,26 @@ from tests.factories import PostFactory
 
 BLIND = Path(__file__).resolve().parents[1] / "data" / "blind"
 
-# What the model reached on the blind set when it was built (trained on the 6,223
-# labelled posts the product ships with): must reply precision 0.914, recall 0.940,
-# F1 0.927; with needs a look, recall 0.980 at a share of 0.134; category F1 0.89
-# (product questions), 0.84 (technical), 0.82 (false claims), 0.80 (dissatisfied),
-# 0.83 (negative). A change that does worse than these floors fails here.
+# What the model reached on the blind set (728 posts) when it was built, trained on the
+# 7,007 labelled posts the product ships with: must reply precision 0.922, recall
+# 0.945, F1 0.933; with needs a look, recall 0.976 at a share of 0.120; category F1
+# 0.90 (product questions), 0.87 (technical), 0.82 (false claims), 0.80 (dissatisfied),
+# 0.85 (negative). Training is deterministic: a change that does worse than these
+# floors (what was reached, less 0.005) fails here.
 BLIND_FLOORS = {
-    "must_reply_precision": 0.90,
-    "must_reply_recall": 0.92,
-    "must_reply_f1": 0.91,
+    "must_reply_precision": 0.917,
+    "must_reply_recall": 0.94,
+    "must_reply_f1": 0.928,
     "caught_recall": 0.97,
-    "needs_look_share_at_most": 0.145,
+    "needs_look_share_at_most": 0.125,
 }
-CLAIM_FLOORS = {"asserted": 10, "asked": 9, "denied": 11}  # of 12 each, below
+CLAIM_FLOORS = {"asserted": 10, "asked": 10, "denied": 11}  # of 12 each, below
 CATEGORY_F1_FLOORS = {
-    "product_question": 0.87,
-    "technical_problem": 0.82,
-    "factual_error": 0.80,
-    "dissatisfied_customer": 0.78,
-    "negative": 0.81,
+    "product_question": 0.894,
+    "technical_problem": 0.861,
+    "factual_error": 0.818,
+    "dissatisfied_customer": 0.795,
+    "negative": 0.846,
 }
 
 
@@ -158,7 +159,7 @@ def test_the_trained_model_is_calibrated_and_chooses_its_thresholds_on_held_out_
 
 def test_on_the_blind_set_the_model_does_at_least_what_it_reached(rules, trained):
     blind = [post for path in sorted(BLIND.glob("*.jsonl")) for post in read_labelled(path)]
-    assert len(blind) >= 400
+    assert len(blind) >= 700
 
     report = evaluate(ModelTriage(rules, trained), blind).as_dict()
     alone = evaluate(rules, blind).as_dict()
