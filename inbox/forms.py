@@ -237,10 +237,29 @@ class AssignForm(forms.Form):
 
     to_user = PersonChoiceField(label=_("Person"), queryset=None, required=False, empty_label=_("nobody"))
     to_team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=EMPTY)
+    take_over = forms.BooleanField(required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, post=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_user"].queryset = _people("change_post")
+        # Someone else holds the post: giving it on takes it from them, and asks first.
+        self.holder = post.assignee if post is not None and post.assignee_id else None
+        if self.holder is None or self.holder == user:
+            del self.fields["take_over"]
+        else:
+            self.fields["take_over"].label = _("Take it from %(name)s, who is told") % {
+                "name": display_name(self.holder)
+            }
+
+    def clean_take_over(self) -> bool:
+        taken = self.cleaned_data["take_over"]
+        if self.data.get(self.add_prefix("to_user")) and not taken:
+            raise forms.ValidationError(
+                _("%(name)s holds this post: tick the box to take it from them."),
+                params={"name": display_name(self.holder)},
+                code="held",
+            )
+        return taken
 
     def clean(self):
         cleaned = super().clean()

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from socialstrategy.links import web_link
 from socialstrategy.models import Notification
-from socialstrategy.notifications import excerpt, notify
+from socialstrategy.notifications import excerpt, mark_read, notify
 
 from .models import Post
 
@@ -24,3 +24,8 @@ def notify_about(post: Post, *, users, kind: str, text: str = "") -> int:
         external_link=external,
         text=text,
     )
+
+
+def read_about(post: Post, user) -> int:
+    """The user opened or answered the post: what they were told about it is read."""
+    return mark_read(user, post)

@@ -27,6 +27,7 @@ class Notification(models.Model):
         APPROVAL = "approval", _("approval asked of you")
         SENT_BACK = "sent_back", _("your reply was sent back")
         UNCONFIRMED = "unconfirmed", _("a reply could not be confirmed")
+        RELEASED = "released", _("a colleague took your post back")
 
     # The kinds told once per person and object, however often a sweep runs.
     ONCE = (Kind.BREACH, Kind.DUE_SOON, Kind.UNCONFIRMED)

@@ -29,6 +29,16 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     return flat[:length] + ("…" if len(flat) > length else "")
 
 
+def mark_read(user, target) -> int:
+    """The user's unread notifications about `target` are read (they opened or settled it); how many."""
+    return Notification.objects.filter(
+        user=user,
+        read_at__isnull=True,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+    ).update(read_at=timezone.now())
+
+
 def notify(
     *,
     users,

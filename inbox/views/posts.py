@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES
 
+from .. import notices
 from ..connectors.base import SendError, SendUnknown
 from ..forms import (
     AssignForm,
@@ -45,6 +46,8 @@ def _post_or_404(request: HttpRequest, post_id: int) -> Post:
 
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
+    # Opened: what its reader was told about it is read (the bell counts no more).
+    notices.read_about(post, request.user)
     return _render_page(request, post, **_failed_form(request, post))
 
 
@@ -121,7 +124,7 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         "category_names": dict(CATEGORY_CHOICES),
         "reply_form": bound.get("reply_form")
         or ReplyForm(initial={**reply_initial, "after": outbox.last_reply_id(post)}, post=post),
-        "assign_form": bound.get("assign_form") or AssignForm(),
+        "assign_form": bound.get("assign_form") or AssignForm(post=post, user=user),
         "forward_form": bound.get("forward_form") or ForwardForm(),
         "hand_back_form": bound.get("hand_back_form") or HandBackForm(),
         "close_form": bound.get("close_form") or CloseForm(post=post),
@@ -197,7 +200,12 @@ def _failed_form(request: HttpRequest, post: Post) -> dict:
     for key, values in failed["data"].items():
         data.setlist(key, values)
     form_class = FORMS[name][0]
-    form = form_class(data, post=post) if form_class in (ReplyForm, CloseForm) else form_class(data)
+    if form_class is AssignForm:
+        form = AssignForm(data, post=post, user=request.user)
+    elif form_class in (ReplyForm, CloseForm):
+        form = form_class(data, post=post)
+    else:
+        form = form_class(data)
     # The errors as they were found (some by the service, after the form's own checks).
     form.cleaned_data = {}
     form._errors = ErrorDict()
@@ -225,6 +233,15 @@ def claim(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def release(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
+    holder = post.assignee
+    if holder is not None and holder != request.user and request.POST.get("confirm") != "yes":
+        # A colleague's claim: released only when asked twice, and they are told.
+        messages.warning(
+            request,
+            _("%(name)s is answering this post. Tick the box to release their claim; they will be told.")
+            % {"name": display_name(holder)},
+        )
+        return redirect(f"{reverse('inbox:post-detail', args=[post.pk])}#actions-heading")
     actions.release_post(post=post, user=request.user)
     return _done(request, post, _("The post is free for others to take."))
 
@@ -234,7 +251,7 @@ def assign(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
     if not access.is_communication_unit(request.user):
         raise PermissionDenied
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, post=post, user=request.user)
     if not form.is_valid():
         return _again(request, post, "assign_form", form)
     try:

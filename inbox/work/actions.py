@@ -16,7 +16,7 @@ from strategy.selectors import communication_unit_members
 
 from ..connectors.base import SendError
 from ..models import Activity, Forward, InboxSettings, Note, OutboxMessage, Post, ReplyApproval
-from ..notices import Kind, notify_about
+from ..notices import Kind, notify_about, read_about
 from ..triage import labels
 from . import outbox
 from .access import PostHeldByOther, active_forward_for, can_answer, is_communication_unit, require
@@ -49,15 +49,28 @@ def claim_post(*, post: Post, user) -> Post:
 
 
 def release_post(*, post: Post, user) -> Post:
-    """Give a post back: its holder may, and so may the communication unit (for someone away)."""
+    """
+    Give a post back: its holder may, and so may the communication unit (for someone
+    away); a holder whose claim a colleague released is told who did.
+    """
     require(is_communication_unit(user))
     with transaction.atomic():
-        released = Post.objects.filter(pk=post.pk, assignee__isnull=False)
-        if not user.groups.filter(name=COMMUNICATION_UNIT).exists():
-            released = released.filter(assignee=user)
-        if released.update(assignee=None):
-            _log(post, user, Activity.Kind.RELEASED)
-            post.assignee = None
+        locked = Post.objects.select_for_update().filter(pk=post.pk, assignee__isnull=False).first()
+        if locked is None:
+            return post
+        holder = locked.assignee
+        if holder != user and not user.groups.filter(name=COMMUNICATION_UNIT).exists():
+            return post
+        Post.objects.filter(pk=post.pk).update(assignee=None)
+        _log(post, user, Activity.Kind.RELEASED)
+        post.assignee = None
+        if holder != user:
+            notify_about(
+                post,
+                users=[holder],
+                kind=Kind.RELEASED,
+                text=_("%(name)s released your claim.") % {"name": display_name(user)},
+            )
     return post
 
 
@@ -73,6 +86,7 @@ def assign_post(*, post: Post, user, to_user=None, to_team=None) -> Post:
         raise ValidationError(_("Only a member of the communication unit can be given a post; forward it instead."))
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
+        holder = post.assignee
         fields = {"assignee": to_user}
         if to_team is not None:
             fields["team"] = to_team
@@ -90,6 +104,15 @@ def assign_post(*, post: Post, user, to_user=None, to_team=None) -> Post:
         else:
             recipients = [member for member in to_team.members.filter(is_active=True) if member != user]
         notify_about(post, users=recipients, kind=Kind.ASSIGNED)
+        if to_user is not None and holder is not None and holder not in (to_user, user):
+            # Taken over from a colleague: they hear it from the product, not by surprise.
+            notify_about(
+                post,
+                users=[holder],
+                kind=Kind.RELEASED,
+                text=_("%(name)s gave the post you held to %(other)s.")
+                % {"name": display_name(user), "other": display_name(to_user)},
+            )
     return post
 
 
@@ -200,6 +223,8 @@ def _send_reply(*, post: Post, author, text: str, after: int | None = None, hold
         post.status, post.assignee = Post.Status.ANSWERED, author
         _end_forwards(post, Forward.Outcome.ANSWERED)
         _log(post, author, Activity.Kind.REPLIED, text[:500])
+        # Answered: what its writer was told about the post is settled.
+        read_about(post, author)
     return message
 
 
