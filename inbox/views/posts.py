@@ -62,13 +62,15 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
     held_by_other = holder is not None and holder != user and post.first_response_at is None
     with_first_responders([post])
     is_open = post.status in (Post.Status.NEW, Post.Status.OPEN)
+    # An answered post takes follow-ups (later responses) in the same reply box.
+    takes_replies = is_open or post.status == Post.Status.ANSWERED
     pending = post.approvals.filter(status=ReplyApproval.Status.PENDING).select_related("written_by").first()
     unconfirmed = outbox.unconfirmed_replies(post)
     sees_history = access.sees_author_history(user)
     last_sent_back = (
         post.approvals.filter(status=ReplyApproval.Status.SENT_BACK, written_by=user).select_related("reviewed_by")
     ).first()
-    suggestions = suggestions_for(post, user) if can_answer and is_open else []
+    suggestions = suggestions_for(post, user) if can_answer and takes_replies else []
     reply_initial = {}
     if "saved" in request.GET:
         chosen = next((s for s in suggestions if str(s.saved.pk) == request.GET["saved"]), None)
@@ -110,7 +112,8 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         "last_sent_back": last_sent_back if not pending else None,
         "is_open": is_open,
         "can_work": can_work,
-        "can_answer": can_answer and is_open and not pending and not held_by_other and not unconfirmed,
+        "can_answer": can_answer and takes_replies and not pending and not held_by_other and not unconfirmed,
+        "follow_up": post.status == Post.Status.ANSWERED,
         "can_review": pending is not None
         and can_work
         and user.has_perm("inbox.change_replyapproval")

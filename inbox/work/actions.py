@@ -192,16 +192,30 @@ def reply_to_post(*, post: Post, user, text: str, after: int | None = None) -> O
     """
     require(can_answer(user, post))
     text = text_to_send(text)
-    if post.status not in (Post.Status.NEW, Post.Status.OPEN):
-        raise ValidationError(_("The post is already answered or closed."))
-    if post.assignee_id not in (None, user.pk):
+    # An answered post takes follow-ups: later responses, by anyone who may answer (the
+    # claim ended with the first answer); its first response stays what it was.
+    follow_up = post.status == Post.Status.ANSWERED
+    if post.status not in (Post.Status.NEW, Post.Status.OPEN, Post.Status.ANSWERED):
+        raise ValidationError(_("The post is closed: reopen it to answer it."))
+    if not follow_up and post.assignee_id not in (None, user.pk):
         raise PostHeldByOther(post.assignee)
     if outbox.unconfirmed_replies(post):
         # It may be on the platform already: a second reply could say the same thing twice.
         raise ValidationError(_("A reply to this post is not confirmed yet: look on the platform and settle it first."))
     if needs_approval(post):
         return _ask_approval(post=post, user=user, text=text)
+    if follow_up:
+        return _send_follow_up(post=post, author=user, text=text, after=after)
     return _send_reply(post=post, author=user, text=text, after=after)
+
+
+def _send_follow_up(*, post: Post, author, text: str, after: int | None = None) -> OutboxMessage:
+    """A later response to an answered post: sent once per (post, last reply seen), nobody's claim moved."""
+    message = outbox.send_reply(post=post, text=text, user=author, after=after)
+    with transaction.atomic():
+        _log(post, author, Activity.Kind.REPLIED, text[:500])
+        read_about(post, author)
+    return message
 
 
 def _send_reply(*, post: Post, author, text: str, after: int | None = None, holder=None) -> OutboxMessage:

@@ -113,3 +113,30 @@ def test_a_reply_too_long_for_x_is_refused_with_its_count_and_nothing_is_sent(cl
     fits = "Takk for at du sier fra! Se https://bedriften.example/kundeservice/apningstider/alle-kanaler 👍"
     client.post(reverse("inbox:post-reply", args=[post.pk]), {"reply-text": fits})
     assert OutboxMessage.objects.get().text == fits
+
+
+def test_an_answered_post_takes_follow_ups_from_anyone_as_later_responses(client, post, ingrid, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from socialstrategy.roles import COMMUNICATION_UNIT
+
+    kari = django_user_model.objects.create_user("kari", first_name="Kari")
+    kari.groups.add(Group.objects.get(name=COMMUNICATION_UNIT))
+    client.force_login(ingrid)
+    client.post(reverse("inbox:post-reply", args=[post.pk]), {"reply-text": "Hei! Vi åpner kl. 9."})
+    post.refresh_from_db()
+    first = post.first_response_at
+
+    client.force_login(kari)
+    page = client.get(reverse("inbox:post-detail", args=[post.pk])).content.decode()
+    assert "Følg opp" in page and 'name="reply-text"' in page
+    after = client.get(reverse("inbox:post-detail", args=[post.pk])).context["reply_form"]["after"].value()
+    client.post(
+        reverse("inbox:post-reply", args=[post.pk]),
+        {"reply-text": "Og på lørdager åpner vi kl. 10.", "reply-after": after},
+    )
+
+    post.refresh_from_db()
+    assert OutboxMessage.objects.count() == 2
+    assert (post.status, post.first_response_at, post.assignee) == ("answered", first, ingrid)
+    assert Activity.objects.filter(post=post, kind="replied", actor=kari).exists()
