@@ -152,7 +152,10 @@
     counter.textContent = counter.dataset.template.replace("{used}", used).replace("{limit}", limit);
     const over = used > limit;
     counter.classList.toggle("over", over);
-    field.setAttribute("aria-invalid", over ? "true" : "false");
+    // Only "too long" is the counter's to say; an error from the server stays until typing.
+    if (over) field.setAttribute("aria-invalid", "true");
+    else if (field.dataset.counted) field.removeAttribute("aria-invalid");
+    field.dataset.counted = "yes";
   }
 
   for (const field of document.querySelectorAll("textarea[data-limit]")) {
