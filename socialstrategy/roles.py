@@ -23,7 +23,18 @@ ROLE_NAMES = {
 }
 
 CRUD = ("view", "add", "change", "delete")
-STRATEGY_MODELS = ("goal", "targetgroup", "purpose", "channel", "theme", "team", "teammembership", "guideline")
+STRATEGY_MODELS = (
+    "goal",
+    "targetgroup",
+    "purpose",
+    "channel",
+    "theme",
+    "team",
+    "teammembership",
+    "guideline",
+    "dutyshift",
+    "dutydeviation",
+)
 RULE_MODELS = ("replyrule", "knownclaim", "responsepolicy", "responsibilityrule")
 
 

@@ -185,6 +185,81 @@ class TeamMembership(models.Model):
         return f"{self.user} @ {self.team}"
 
 
+class DutyShift(models.Model):
+    """
+    A line of a team's weekly rota: this member is on duty for the team on this day
+    (a weekday, or public holidays whatever the weekday) between these times, local time.
+    """
+
+    class Day(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+        HOLIDAY = 7, _("public holidays")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("team"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duty_shifts", verbose_name=_("person")
+    )
+    day = models.PositiveSmallIntegerField(_("day"), choices=Day.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("to"))
+
+    class Meta:
+        ordering = ["team", "day", "start", "user__username"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("rota")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="dutyshift_ends_after_start"),
+            models.UniqueConstraint(fields=["team", "user", "day", "start"], name="dutyshift_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_day_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def clean(self) -> None:
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValidationError(_("A shift must end after it starts (and before midnight)."))
+
+
+class DutyDeviation(models.Model):
+    """
+    A dated change to the rota: a member away (holiday, sick, the giving side of a
+    swap) or on duty outside their shifts (the taking side), for a whole day or a part.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="deviations", verbose_name=_("team"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duty_deviations", verbose_name=_("person")
+    )
+    date = models.DateField(_("date"))
+    away = models.BooleanField(
+        _("away"), default=True, help_text=_("Away: not on duty then. Otherwise: on duty then, outside the rota.")
+    )
+    start = models.TimeField(_("from"), null=True, blank=True, help_text=_("Empty: the whole day."))
+    end = models.TimeField(_("to"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date", "start", "pk"]
+        verbose_name = _("change to the rota")
+        verbose_name_plural = _("changes to the rota")
+        indexes = [models.Index(fields=["team", "date"], name="dutydeviation_team_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.date} · {'away' if self.away else 'on duty'}"
+
+    def clean(self) -> None:
+        if (self.start is None) != (self.end is None):
+            raise ValidationError(_("Give both times, or neither for the whole day."))
+        if self.start is not None and self.end <= self.start:
+            raise ValidationError(_("The change must end after it starts."))
+
+
 class Guideline(models.Model):
     """A section of the guidelines handbook that employees read; the body is Markdown."""
 

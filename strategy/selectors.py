@@ -40,3 +40,46 @@ def communication_unit_members() -> list:
     if members:
         return members
     return list(get_user_model().objects.filter(groups__name="communication_unit", is_active=True))
+
+
+def rota_of_teams(at) -> list[dict]:
+    """Each team with its weekly rota by day, its changes from today on, and who is on duty now and next."""
+    from django.utils import timezone
+
+    from . import rota
+    from .models import DutyDeviation, DutyShift
+
+    today = timezone.localdate(at)
+    shifts = list(DutyShift.objects.select_related("user").order_by("day", "start", "user__first_name"))
+    changes = list(
+        DutyDeviation.objects.filter(date__gte=today - timezone.timedelta(days=1))
+        .select_related("user")
+        .order_by("date", "start", "pk")
+    )
+    teams = list(Team.objects.prefetch_related("memberships__user"))
+    people = {m.user_id: m.user for team in teams for m in team.memberships.all()}
+    rows = []
+    for team in teams:
+        own = [s for s in shifts if s.team_id == team.pk]
+        own_changes = [c for c in changes if c.team_id == team.pk]
+        pattern = [rota.Shift(s.user_id, s.day, s.start, s.end) for s in own]
+        deviations = [rota.Deviation(c.user_id, c.date, c.away, c.start, c.end) for c in own_changes]
+        members = {m.user_id for m in team.memberships.all()}
+        if pattern or deviations:
+            now = [people[pk] for pk in rota.on_duty(pattern, deviations, at) if pk in members]
+            upcoming = rota.next_change(pattern, deviations, at)
+        else:  # no rota: whoever is marked as taking posts
+            now = [m.user for m in team.memberships.all() if m.on_duty and m.user.is_active]
+            upcoming = None
+        rows.append(
+            {
+                "team": team,
+                "members": [m.user for m in team.memberships.all()],
+                "days": [(label, [s for s in own if s.day == value]) for value, label in DutyShift.Day.choices],
+                "changes": [c for c in own_changes if c.date >= today],
+                "has_rota": bool(pattern),
+                "now": now,
+                "next": (upcoming[0], [people[pk] for pk in upcoming[1] if pk in people]) if upcoming else None,
+            }
+        )
+    return rows

@@ -7,4 +7,6 @@ app_name = "strategy"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("guidelines/", views.guidelines, name="guidelines"),
+    path("rota/", views.rota, name="rota"),
+    path("rota/<str:kind>/<int:pk>/remove/", views.rota_remove, name="rota-remove"),
 ]

@@ -1,8 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import selectors
+from .forms import DeviationForm, ShiftForm
+from .models import DutyDeviation, DutyShift
 
 
 @permission_required("strategy.view_goal", raise_exception=True)
@@ -13,3 +20,44 @@ def overview(request: HttpRequest) -> HttpResponse:
 @permission_required("strategy.view_guideline", raise_exception=True)
 def guidelines(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/guidelines.html", {"guidelines": selectors.guidelines()})
+
+
+@permission_required("strategy.view_dutyshift", raise_exception=True)
+def rota(request: HttpRequest) -> HttpResponse:
+    """Who is on duty when, per team: the weekly rota, the dated changes, now and next."""
+    can_edit = request.user.has_perm("strategy.add_dutyshift")
+    shift_form, change_form = ShiftForm(), DeviationForm()
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = ShiftForm(request.POST) if "shift-team" in request.POST else DeviationForm(request.POST)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The rota is saved; routing uses it within seconds."))
+            return redirect("strategy:rota")
+        shift_form, change_form = (form, change_form) if isinstance(form, ShiftForm) else (shift_form, form)
+        # The form's errors are shown with what was typed (status 400); nothing was saved.
+        return render(
+            request, "strategy/rota.html", _rota_context(request, can_edit, shift_form, change_form), status=400
+        )
+    return render(request, "strategy/rota.html", _rota_context(request, can_edit, shift_form, change_form))
+
+
+@require_POST
+@permission_required("strategy.delete_dutyshift", raise_exception=True)
+def rota_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = {"shift": DutyShift, "change": DutyDeviation}.get(kind)
+    if model is None:
+        raise Http404
+    get_object_or_404(model, pk=pk).delete()
+    messages.success(request, _("Removed from the rota."))
+    return redirect("strategy:rota")
+
+
+def _rota_context(request, can_edit, shift_form, change_form) -> dict:
+    return {
+        "teams": selectors.rota_of_teams(timezone.now()),
+        "can_edit": can_edit,
+        "shift_form": shift_form,
+        "change_form": change_form,
+    }

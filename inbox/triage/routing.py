@@ -4,33 +4,97 @@ responsibility matrix), and within it the person (the member on duty with the fe
 open must-reply posts).
 """
 
-from django.db.models import Count, Q
+from dataclasses import dataclass
+from datetime import datetime
 
-from strategy.models import Channel, Team, TeamMembership, Theme
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from strategy import rota
+from strategy.models import Channel, Team, Theme
 from strategy.rules import FALLBACK_TEAM
 
 from ..models import Post
 from . import rulebook
 
+# Said in the decision when the post goes outside its team (in the site's language).
+NOBODY_IN_TEAM = _("Nobody in %(team)s is on duty then: the communication unit's member on duty takes it.")
+NOBODY_ON_DUTY = _(
+    "Nobody in %(team)s or the communication unit is on duty then: the communication unit's least busy member takes it."
+)
+
 OPEN_STATUSES = (Post.Status.NEW, Post.Status.OPEN)
 
 
-def pick_member(team: Team):
-    """The user to route a new must-reply post to, or None when nobody in the team is on duty."""
+@dataclass(frozen=True)
+class Pick:
+    """The person a post goes to, and why when it is not the team's own member on duty."""
+
+    user: object | None
+    note: str = ""
+
+
+def on_duty(team_id: int, at: datetime, tables: rulebook.Tables | None = None) -> frozenset[int]:
+    """
+    The team's members on duty at `at`: by its rota when it has one (shifts and the
+    dated changes to them), else every member marked as taking posts.
+    """
+    tables = tables or rulebook.tables()
+    members = dict(tables.members.get(team_id, ()))
+    shifts = tables.shifts.get(team_id, ())
+    if not shifts and not tables.deviations.get(team_id):
+        return frozenset(user_id for user_id, takes in members.items() if takes)
+    found = rota.on_duty(shifts, tables.deviations.get(team_id, ()), at)
+    return frozenset(user_id for user_id in found if user_id in members)
+
+
+def person_for(team: Team, at: datetime) -> Pick:
+    """
+    The person for a new must-reply post of `team`, when its deadline clock runs (`at`):
+    the team's member on duty then with the fewest open must-reply posts; when the team
+    has nobody on duty then, the communication unit's member on duty; when nobody is,
+    the communication unit's least busy member. A post is never left without a person
+    while the communication unit has one.
+    """
+    tables = rulebook.tables()
+    user = _least_busy(on_duty(team.pk, at, tables))
+    if user is not None:
+        return Pick(user)
+    unit = tables.team(FALLBACK_TEAM)
+    if unit is None:
+        return Pick(None)
+    if unit.pk != team.pk:
+        user = _least_busy(on_duty(unit.pk, at, tables))
+        if user is not None:
+            return Pick(user, NOBODY_IN_TEAM % {"team": team.name})
+    user = _least_busy(user_id for user_id, _takes in tables.members.get(unit.pk, ()))
+    return Pick(user, NOBODY_ON_DUTY % {"team": team.name} if user is not None else "")
+
+
+def pick_member(team: Team, at: datetime | None = None):
+    """The user to route a new must-reply post to (see person_for), or None."""
+    return person_for(team, at or timezone.now()).user
+
+
+def _least_busy(user_ids):
+    user_ids = list(user_ids)
+    if not user_ids:
+        return None
     open_work = Q(
-        user__assigned_posts__must_reply=True,
-        user__assigned_posts__first_response_at__isnull=True,
-        user__assigned_posts__deleted_at__isnull=True,
-        user__assigned_posts__status__in=OPEN_STATUSES,
+        assigned_posts__must_reply=True,
+        assigned_posts__first_response_at__isnull=True,
+        assigned_posts__deleted_at__isnull=True,
+        assigned_posts__status__in=OPEN_STATUSES,
     )
-    membership = (
-        TeamMembership.objects.filter(team=team, on_duty=True, user__is_active=True)
-        .annotate(open_posts=Count("user__assigned_posts", filter=open_work))
-        .select_related("user")
-        .order_by("open_posts", "user_id")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .annotate(open_posts=Count("assigned_posts", filter=open_work))
+        .order_by("open_posts", "pk")
         .first()
     )
-    return membership.user if membership else None
 
 
 def responsible_team(

@@ -6,12 +6,27 @@ the communication unit keeps them (strategy.models), turned into what the pure
 
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
-from strategy.models import Channel, Guideline, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, Team, Theme
+from strategy import rota
+from strategy.models import (
+    Channel,
+    DutyDeviation,
+    DutyShift,
+    Guideline,
+    KnownClaim,
+    ReplyRule,
+    ResponsePolicy,
+    ResponsibilityRule,
+    Team,
+    TeamMembership,
+    Theme,
+)
 
 from . import deadlines
 from . import engine as triage
@@ -76,6 +91,11 @@ class Tables:
     team_ids: dict[str, int] = field(default_factory=dict)
     themes: dict[str, Theme] = field(default_factory=dict)
     guidelines: dict[str, int] = field(default_factory=dict)
+    # Routing: each team's active members (user id, takes posts without a rota), its
+    # weekly rota and its changes from yesterday on.
+    members: dict[int, tuple[tuple[int, bool], ...]] = field(default_factory=dict)
+    shifts: dict[int, tuple[rota.Shift, ...]] = field(default_factory=dict)
+    deviations: dict[int, tuple[rota.Deviation, ...]] = field(default_factory=dict)
 
     def team(self, slug: str) -> Team | None:
         team_id = self.team_ids.get(slug)
@@ -118,16 +138,46 @@ def tables() -> Tables:
         team_ids={team.slug: pk for pk, team in teams.items()},
         themes={theme.slug: theme for theme in Theme.objects.all()},
         guidelines=dict(Guideline.objects.values_list("slug", "pk")),
+        members=_grouped(
+            TeamMembership.objects.filter(user__is_active=True).values_list("team_id", "user_id", "on_duty"),
+            lambda user_id, on_duty: (user_id, on_duty),
+        ),
+        shifts=_grouped(
+            DutyShift.objects.values_list("team_id", "user_id", "day", "start", "end"),
+            rota.Shift,
+        ),
+        deviations=_grouped(
+            DutyDeviation.objects.filter(date__gte=timezone.localdate() - timedelta(days=1)).values_list(
+                "team_id", "user_id", "date", "away", "start", "end"
+            ),
+            rota.Deviation,
+        ),
     )
     _tables[:] = [now + settings.TRIAGE_VERSION_CHECK_SECONDS, read]
     return read
+
+
+def _grouped(rows, make) -> dict[int, tuple]:
+    grouped: dict[int, list] = {}
+    for team_id, *values in rows:
+        grouped.setdefault(team_id, []).append(make(*values))
+    return {team_id: tuple(items) for team_id, items in grouped.items()}
 
 
 def forget_tables(**_kwargs) -> None:
     _tables.clear()
 
 
-for _model in (ResponsePolicy, ResponsibilityRule, Team, Theme, Guideline):
+for _model in (
+    ResponsePolicy,
+    ResponsibilityRule,
+    Team,
+    Theme,
+    Guideline,
+    TeamMembership,
+    DutyShift,
+    DutyDeviation,
+):
     post_save.connect(forget_tables, sender=_model, dispatch_uid=f"rulebook-tables-save-{_model.__name__}")
     post_delete.connect(forget_tables, sender=_model, dispatch_uid=f"rulebook-tables-delete-{_model.__name__}")
 

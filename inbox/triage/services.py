@@ -5,6 +5,7 @@ override it. The decisions themselves are the pure `engine` and `deadlines`.
 """
 
 import logging
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +20,7 @@ from strategy.selectors import communication_unit_members
 
 from ..models import Activity, Forward, Post, TriageDecision
 from ..notices import Kind, notify_about
-from . import labels, learned, routing, rulebook, tasks
+from . import deadlines, labels, learned, routing, rulebook, tasks
 from .deadlines import due_at as deadline_for
 from .engine import PostInput
 
@@ -108,10 +109,16 @@ def triage_post(*, post_id: int) -> TriageDecision | None:
         }
         if latest is not None and all(getattr(latest, name) == value for name, value in outcome.items()):
             return latest
-        # Route to a person only when nobody holds the post yet.
-        picked = routing.pick_member(team) if post.assignee_id is None and team and waits else None
+        # Route to a person only when nobody holds the post yet: the one on duty when its
+        # deadline clock runs (now, or when the next service hours open).
+        picked, note = None, ""
+        if post.assignee_id is None and team and waits:
+            policy = rulebook.policy_for(post.channel_id, decision.priority)
+            with translation.override(settings.LANGUAGE_CODE):
+                pick = routing.person_for(team, deadlines.add_service_hours(timezone.now(), Decimal(0), policy))
+                picked, note = pick.user, str(pick.note)
         record = TriageDecision.objects.create(
-            post=post, assignee_id=picked.pk if picked else post.assignee_id, **outcome
+            post=post, assignee_id=picked.pk if picked else post.assignee_id, note=note, **outcome
         )
         _link_decision(
             record,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strategy.models import CATEGORY_CHOICES, Channel, Team
+from strategy.selectors import rota_of_teams
 
 from ..models import Post
 from ..selectors import QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts, queues_for
@@ -68,6 +69,8 @@ def inbox_queue(request: HttpRequest, slug: str = "today") -> HttpResponse:
         "now": now,
         "query": query.urlencode(),
         "category_names": dict(CATEGORY_CHOICES),
+        # Who takes new posts now and next, for those who may see the rota.
+        "on_duty": rota_of_teams(now) if request.user.has_perm("strategy.view_dutyshift") else [],
     }
     template = "inbox/_queue_rows.html" if request.htmx and request.htmx.target == "queue-rows" else "inbox/queue.html"
     return render(request, template, context)

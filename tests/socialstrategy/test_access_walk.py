@@ -33,6 +33,8 @@ TABLE = {
     "notification-preference": ("login", 405, 405, 405),
     "strategy:overview": ("login", 403, 200, 200),
     "strategy:guidelines": ("login", 200, 200, 200),
+    "strategy:rota": ("login", 403, 200, 200),
+    "strategy:rota-remove": ("login", 405, 405, 405),
     "webhooks:facebook": (403, 403, 403, 403),
     "webhooks:x": (403, 403, 403, 403),
     "inbox:queue-default": ("login", 403, 200, 200),
@@ -144,6 +146,7 @@ def path_of(name: str, world: dict) -> str:
         {"import_id": world["import_id"]},
         {"model_id": world["model_id"]},
         {"uidb64": world["uidb64"], "token": world["token"]},
+        {"kind": "shift", "pk": 1},
         {"pk": next((pk for prefix, pk in world["pk"].items() if name.startswith(prefix)), 0)},
     ):
         try:
