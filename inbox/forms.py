@@ -121,10 +121,40 @@ class ResponsePolicyForm(forms.ModelForm):
         return hours
 
 
+class TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, team) -> str:
+        if not team.members.filter(is_active=True).exists():
+            return _("%(team)s (no members)") % {"team": team}
+        return str(team)
+
+
 class ResponsibilityRuleForm(forms.ModelForm):
+    team = TeamChoiceField(label=_("team"), queryset=Team.objects.all())
+    without_members = forms.BooleanField(
+        label=_("Give it to a team without members anyway (its posts go to the communication unit until it has some)"),
+        required=False,
+    )
+
     class Meta:
         model = ResponsibilityRule
         fields = ["category", "channel", "theme", "team"]
+
+    def clean(self):
+        cleaned = super().clean()
+        team = cleaned.get("team")
+        if team is not None and not team.members.filter(is_active=True).exists() and not cleaned.get("without_members"):
+            self.add_error(
+                "team",
+                forms.ValidationError(
+                    _(
+                        "%(team)s has no members: nobody there would get its posts. "
+                        "Tick the box below to choose it anyway."
+                    ),
+                    params={"team": team},
+                    code="no_members",
+                ),
+            )
+        return cleaned
 
 
 class TryRulesForm(forms.Form):

@@ -160,6 +160,9 @@ def test_a_second_policy_for_the_same_channel_and_priority_is_refused(client, ru
 
 
 def test_a_known_claim_and_a_matrix_line_are_added(client, rulebook, ingrid):
+    from strategy.models import TeamMembership
+
+    TeamMembership.objects.create(team=Team.objects.get(slug="communication-unit"), user=ingrid)
     client.force_login(ingrid)
 
     client.post(
@@ -185,3 +188,27 @@ def test_a_known_claim_and_a_matrix_line_are_added(client, rulebook, ingrid):
 
     assert KnownClaim.objects.filter(slug="moving-hq").exists()
     assert ResponsibilityRule.objects.filter(category="technical_problem", channel__slug="x").exists()
+
+
+def test_a_team_without_members_is_chosen_in_the_matrix_only_after_a_warning(client, rulebook, ingrid):
+    from strategy.models import TeamMembership
+
+    support = Team.objects.get(slug="technical-support")
+    client.force_login(ingrid)
+    line = {"category": "technical_problem", "channel": Channel.objects.get(slug="facebook").pk, "theme": ""}
+
+    form = client.get(reverse("inbox:matrix-create")).content.decode()
+    refused = client.post(reverse("inbox:matrix-create"), {**line, "team": support.pk})
+
+    assert "Teknisk support (ingen medlemmer)" in form
+    assert "Teknisk support har ingen medlemmer" in refused.content.decode()
+    assert not ResponsibilityRule.objects.filter(category="technical_problem", channel__slug="facebook").exists()
+
+    client.post(reverse("inbox:matrix-create"), {**line, "team": support.pk, "without_members": "on"})
+    assert ResponsibilityRule.objects.filter(category="technical_problem", channel__slug="facebook").exists()
+    # With a member the warning is gone.
+    TeamMembership.objects.create(team=support, user=ingrid)
+    assert (
+        "(ingen medlemmer)"
+        not in client.get(reverse("inbox:matrix-create")).content.decode().split("Teknisk support")[1][:20]
+    )
