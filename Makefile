@@ -31,6 +31,8 @@ demo: export SOCIAL_SANDBOX ?= true
 demo: export FACEBOOK_APP_SECRET ?= demo-only-facebook-app-secret
 demo: export FACEBOOK_VERIFY_TOKEN ?= demo-only-facebook-verify-token
 demo: export X_CONSUMER_SECRET ?= demo-only-x-consumer-secret
+# Links in the demo's emails point at the port it runs on.
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
@@ -39,7 +41,7 @@ demo: install
 	$(BIN)/python manage.py create_demo_users
 	@echo
 	@echo "  socialstrategy is starting at http://127.0.0.1:$(PORT)/"
-	@echo "  Log in as kommunikasjon (communication unit), leder (manager) or ansatt (employee);"
+	@echo "  Log in as kommunikasjon or kollega (communication unit), leder (manager) or ansatt (employee);"
 	@echo "  the password is demo. The admin is at /admin/ (admin / demo). Stop with Ctrl-C."
 	@echo "  40 simulated Facebook and X posts arrive in the inbox once the server answers."
 	@echo

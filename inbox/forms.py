@@ -262,6 +262,11 @@ def _people(*permissions: str):
     return get_user_model().objects.filter(condition, is_active=True).distinct().order_by("first_name", "username")
 
 
+def people_who_work_posts():
+    """Who can hold a post: active users who may change posts (the communication unit), by name."""
+    return _people("change_post")
+
+
 class AssignForm(forms.Form):
     prefix = "assign"
 

@@ -25,6 +25,9 @@ class WebLinkField(forms.URLField):
 
     default_validators = [web_link_validator]
     default_error_messages = {"invalid": web_link_validator.message}
+    # A text box, not type="url": the browser would refuse "intranett.example/frakt"
+    # before the server could add its https://.
+    widget = forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"})
 
     def __init__(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")

@@ -157,6 +157,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Internationalisation: bokmål first, English available.
 LANGUAGE_CODE = "nb"
+# English pages write dates the Norwegian way round, on the 24-hour clock (formats/en).
+FORMAT_MODULE_PATH = ["socialstrategy.formats"]
 LANGUAGES = [
     ("nb", _("Norwegian bokmål")),
     ("en", _("English")),
@@ -231,7 +233,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"forbidden_without_traceback": {"()": "socialstrategy.logs.ForbiddenWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["forbidden_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -52,3 +52,36 @@ def figure(counts, name: str) -> str:
     if (name in ("precision", "f1") and not predicted) or (name in ("recall", "f1") and not expected):
         return "\u2013"  # an en dash
     return floatformat(getattr(counts, name), 2)
+
+
+@register.filter
+def claim_words(pattern: str) -> str:
+    """
+    A known claim's pattern as people read it: "inneholder / laget av + pfas / bpa …"
+    (any of the words on each side of the "+", all sides together; "…" for a word's
+    endings), at most six words a side.
+    """
+    sides = []
+    for part in (pattern or "").split("&"):
+        words = [word.strip().replace("*", "…") for word in part.split("|") if word.strip()]
+        shown = " / ".join(words[:6])
+        if len(words) > 6:
+            shown += " " + _("and %(count)s more") % {"count": len(words) - 6}
+        if shown:
+            sides.append(shown)
+    return " + ".join(sides)
+
+
+@register.filter
+def tone_words(threshold) -> str:
+    """A rule's sentiment limit in words: how negative a post must be for the rule to apply."""
+    if threshold is None:
+        return ""
+    value = float(threshold)
+    if value <= -0.6:
+        return _("very negative tone")
+    if value <= -0.2:
+        return _("negative tone")
+    if value <= 0.2:
+        return _("neutral or negative tone")
+    return _("any tone but very positive")

@@ -1,7 +1,6 @@
 """The inbox: queues of posts to answer, with filters, newest state every minute (htmx)."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,19 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from strategy.models import CATEGORY_CHOICES, Channel, Team
 from strategy.selectors import rota_of_teams
 
+from ..forms import PersonChoiceField, people_who_work_posts
 from ..models import Post
 from ..selectors import QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts, queues_for
 
 
 class InboxFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.all(), required=False)
+    channel = forms.ModelChoiceField(
+        label=_("Channel"), queryset=Channel.objects.all(), required=False, empty_label=_("any")
+    )
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("any")), *CATEGORY_CHOICES], required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("any")), *Post.Priority.choices], required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
-    assignee = forms.ModelChoiceField(
-        label=_("Assignee"), queryset=get_user_model().objects.filter(is_active=True), required=False
-    )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("any"))
+    # The people a post can be given to: whoever works the inbox (not managers, not the admin).
+    assignee = PersonChoiceField(label=_("Assignee"), queryset=None, required=False, empty_label=_("anyone"))
     language = forms.ChoiceField(
         label=_("Language"), choices=[("", _("any")), ("nb", _("Norwegian")), ("en", _("English"))], required=False
     )
@@ -34,6 +35,10 @@ class InboxFilterForm(forms.Form):
     published_before = forms.DateField(
         label=_("Published before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people_who_work_posts()
 
     def filters(self) -> dict:
         data = dict(self.cleaned_data)

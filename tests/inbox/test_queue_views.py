@@ -171,3 +171,13 @@ def test_answered_posts_say_who_answered_when_and_whether_on_time_with_no_countd
     # The post page: when, by whom, how late; Kari's claim no longer says she is answering.
     assert "Answered 2\xa0hours, 20\xa0minutes late" in page and "by Kari Nordmann" in page
     assert "is answering this post" not in page and ">breached<" not in page
+
+
+def test_the_filters_say_any_and_offer_only_people_who_work_posts(client, ingrid, lars, channel):
+    client.force_login(ingrid)
+
+    form = client.get(reverse("inbox:queue", args=["all"])).context["form"]
+    html = client.get(reverse("inbox:queue", args=["all"])).content.decode()
+
+    assert "---------" not in html
+    assert list(form.fields["assignee"].queryset) == [ingrid]  # not the manager

@@ -212,3 +212,15 @@ def test_a_team_without_members_is_chosen_in_the_matrix_only_after_a_warning(cli
         "(ingen medlemmer)"
         not in client.get(reverse("inbox:matrix-create")).content.decode().split("Teknisk support")[1][:20]
     )
+
+
+def test_the_rules_page_shows_claims_and_tone_in_words_not_patterns(client, rulebook, ingrid):
+    from inbox.templatetags.inbox_tags import claim_words, tone_words
+
+    client.force_login(ingrid)
+    html = client.get(reverse("inbox:rules")).content.decode()
+
+    assert "kjøpt opp|solgt til" not in html and "kjøpt opp / solgt til / bought by" in html
+    assert "sentiment" not in html.lower() and "negativ tone" in html
+    assert claim_words("returrett*|angrerett* & fjernet|avskaffet") == "returrett… / angrerett… + fjernet / avskaffet"
+    assert str(tone_words(-0.75)) == "svært negativ tone" and tone_words(None) == ""

@@ -318,3 +318,17 @@ def test_an_edited_post_is_compared_with_its_decision_and_keeps_a_persons(facebo
 
     assert decision.decided_by == ingrid
     assert TriageDecision.objects.filter(post=post).count() == 2
+
+
+def test_a_new_post_from_the_same_author_in_an_answered_thread_is_work_again_when_it_needs_a_reply(facebook):
+    author = AuthorFactory(platform="facebook")
+    answered = PostFactory(channel=facebook, author=author, text="Appen krasjer når jeg logger inn", status="answered")
+    follow = PostFactory(
+        channel=facebook, author=author, parent=answered, kind="reply", text="Det hjalp ikke, appen krasjer fortsatt"
+    )
+
+    triage_services.triage_post(post_id=follow.pk)
+
+    follow.refresh_from_db()
+    assert follow.must_reply and follow.status == Post.Status.OPEN and follow.due_at is not None
+    assert Post.objects.get(pk=answered.pk).status == Post.Status.ANSWERED  # one place to answer: the new post

@@ -123,3 +123,12 @@ def test_a_forward_link_that_is_not_http_or_https_is_refused_with_the_reason(cli
     assert response.redirect_chain[-1][0].endswith("#forward-panel")
     assert "http- eller https-adresse" in response.content.decode()
     assert not Forward.objects.exists()
+
+
+def test_a_link_typed_without_https_is_not_refused_by_the_browser_and_gets_it_on_the_server():
+    from socialstrategy.links import WebLinkField
+
+    field = WebLinkField(required=False)
+
+    assert 'type="text"' in field.widget.render("link", "") and 'inputmode="url"' in field.widget.render("link", "")
+    assert field.clean("intranett.example/frakt") == "https://intranett.example/frakt"
