@@ -11,6 +11,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from socialstrategy.links import web_link_validator
@@ -93,6 +94,13 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.handle or self.external_id
+
+    @property
+    def label(self) -> str:
+        """How people see the author: the name, else the handle, else which platform's nameless user (not a number)."""
+        if self.name or self.handle:
+            return self.name or self.handle
+        return gettext("a %(platform)s user without a name") % {"platform": self.get_platform_display()}
 
 
 class Post(models.Model):

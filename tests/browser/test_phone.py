@@ -1,8 +1,8 @@
 """
 The inbox on a phone (390 px wide, as the person on weekend duty often has only that):
 the queues, a post with its reply and forward forms, and the notifications fit the
-screen without sideways scrolling and are axe-clean. Screenshots go to
-BROWSER_SCREENSHOTS (a folder) when it is set.
+screen without sideways scrolling and are axe-clean. Each is photographed, into
+BROWSER_SCREENSHOTS (a folder) when it is set, else the test's own temporary folder.
 """
 
 import os
@@ -38,14 +38,15 @@ def fits(page) -> None:
     assert violations(page) == []
 
 
-def shoot(page, name: str) -> None:
-    folder = os.environ.get("BROWSER_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"phone-{name}.png"), full_page=True)
+def shoot(page, name: str, folder: Path) -> None:
+    folder = Path(os.environ.get("BROWSER_SCREENSHOTS") or folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"phone-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 0
 
 
-def test_the_inbox_works_on_a_phone(phone, live_server, demo):
+def test_the_inbox_works_on_a_phone(phone, live_server, demo, tmp_path):
     from django.contrib.auth import get_user_model
 
     x = Channel.objects.get(slug="x")
@@ -66,7 +67,7 @@ def test_the_inbox_works_on_a_phone(phone, live_server, demo):
     expect(phone.get_by_role("button", name="Logg ut")).to_be_visible()  # the header wraps; nothing is off-screen
     expect(phone.get_by_role("link", name=post.text[:60], exact=False)).to_be_visible()
     fits(phone)
-    shoot(phone, "queue")
+    shoot(phone, "queue", tmp_path)
 
     phone.get_by_role("link", name=post.text[:60], exact=False).click()
     expect(phone.get_by_role("heading", name="Svar", exact=True)).to_be_visible()
@@ -77,8 +78,8 @@ def test_the_inbox_works_on_a_phone(phone, live_server, demo):
     phone.locator("#forward-panel summary").click()
     expect(phone.locator("#id_forward-note")).to_be_visible()
     fits(phone)
-    shoot(phone, "post")
+    shoot(phone, "post", tmp_path)
 
     phone.goto(f"{live_server.url}/notifications/")
     fits(phone)
-    shoot(phone, "notifications")
+    shoot(phone, "notifications", tmp_path)

@@ -540,3 +540,18 @@ def test_an_error_found_by_the_service_survives_the_redirect(client, post, ingri
     # Said at the top of the page: the answered post no longer shows the forward form.
     assert "Bare åpne innlegg kan videresendes." in html.split('class="messages"')[1].split("</ul>")[0]
     assert not Forward.objects.exists()
+
+
+def test_an_author_without_a_name_is_not_shown_as_a_number(client, ingrid):
+    from tests.factories import AuthorFactory, PostFactory
+
+    nameless = AuthorFactory(platform="facebook", name="", handle="", external_id="7192705403479319")
+    post = PostFactory(author=nameless, channel__platform="facebook", must_reply=True, status="open")
+    client.force_login(ingrid)
+
+    page = client.get(reverse("inbox:post-detail", args=[post.pk])).content.decode()
+    queue = client.get(reverse("inbox:queue", args=["all"])).content.decode()
+
+    assert "Innlegg fra <bdi>en Facebook-bruker uten navn</bdi>" in page
+    assert "7192705403479319" not in page.split("<h1")[1].split("</h1>")[0]
+    assert "en Facebook-bruker uten navn" in queue
