@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strategy.models import Channel
 
-from .models import Forward, OutboxMessage, Post, ReplyApproval
+from .models import Author, Forward, OutboxMessage, Post, ReplyApproval
 
 POST_FILTER_LOOKUPS = {
     "channel": "channel_id",
@@ -292,7 +292,11 @@ def author_history(post: Post, limit: int = 20) -> AuthorHistory | None:
     """
     if post.author_id is None:
         return None
-    theirs = Post.objects.filter(author_id=post.author_id, is_ours=False).exclude(pk=post.pk)
+    # The person's other accounts count as theirs (linked by the communication unit).
+    accounts = [post.author_id]
+    if post.author.person_id:
+        accounts = list(Author.objects.filter(person_id=post.author.person_id).values_list("pk", flat=True))
+    theirs = Post.objects.filter(author_id__in=accounts, is_ours=False).exclude(pk=post.pk)
     earlier = list(theirs.select_related("channel").order_by("-published_at", "-pk")[:limit])
     ids = [p.pk for p in earlier]
     replies: dict[int, list[str]] = {}

@@ -1,6 +1,6 @@
 """The inbox's models, by stage: posts (and what brought them), triage, and the work on a post."""
 
-from .posts import Author, CsvImport, Post, WebhookDelivery, YouTubePollState
+from .posts import Author, CsvImport, Person, Post, WebhookDelivery, YouTubePollState
 from .triage import TriageDecision, TriageLabel, TriageModel
 from .work import Activity, Forward, InboxSettings, Note, OutboxMessage, ReplyApproval, SavedReply
 
@@ -12,6 +12,7 @@ __all__ = [
     "InboxSettings",
     "Note",
     "OutboxMessage",
+    "Person",
     "Post",
     "ReplyApproval",
     "SavedReply",

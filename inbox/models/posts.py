@@ -74,6 +74,28 @@ class WebhookDelivery(models.Model):
         return bytes(self.body).decode("utf-8", errors="replace")
 
 
+class Person(models.Model):
+    """One person behind accounts on several platforms, linked by the communication unit."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked by"),
+    )
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name or str(self.pk)
+
+
 class Author(models.Model):
     """Someone who writes to us on a platform; one row per platform account."""
 
@@ -83,6 +105,10 @@ class Author(models.Model):
     handle = models.CharField(_("handle"), max_length=200, blank=True)
     first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    # The same person's other accounts ("check the conversation partner's side").
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts", verbose_name=_("person")
+    )
 
     class Meta:
         ordering = ["name", "handle"]

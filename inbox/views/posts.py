@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -28,11 +28,11 @@ from ..forms import (
     ReplyForm,
     ReviewForm,
 )
-from ..models import OutboxMessage, Post, ReplyApproval
+from ..models import Author, OutboxMessage, Post, ReplyApproval
 from ..selectors import author_history, thread_of, with_first_responders
 from ..triage import services
 from ..triage.learning.features import describe
-from ..work import access, actions, outbox
+from ..work import access, actions, outbox, people
 from ..work.access import PostHeldByOther
 from ..work.saved_replies import suggestions_for
 
@@ -100,6 +100,10 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         "post": post,
         "thread": access.visible_thread(user, thread_of(post)),
         "history": author_history(post) if sees_history else None,
+        "linked_accounts": list(post.author.person.accounts.exclude(pk=post.author_id))
+        if sees_history and post.author and post.author.person_id
+        else [],
+        "same_person_candidates": people.same_person_candidates(post.author) if can_work and post.author_id else [],
         "sees_history": sees_history,
         "decisions": decisions,
         "activities": _readable(post.activities.select_related("actor")[:100]),
@@ -489,3 +493,29 @@ def evidence_words(evidence) -> list[str]:
         else:
             words.append(item.get("text", "") if isinstance(item, dict) else item.text)
     return words
+
+
+@require_POST
+def link_author(request: HttpRequest, post_id: int) -> HttpResponse:
+    """This post's author and another account are the same person."""
+    post = _post_or_404(request, post_id)
+    if post.author is None:
+        raise Http404
+    other = get_object_or_404(Author, pk=request.POST.get("other"))
+    people.link_authors(author=post.author, other=other, user=request.user)
+    messages.success(
+        request, _("%(one)s and %(other)s are now one person.") % {"one": post.author.label, "other": other.label}
+    )
+    return redirect(f"{reverse('inbox:post-detail', args=[post.pk])}#author-heading")
+
+
+@require_POST
+def unlink_author(request: HttpRequest, post_id: int) -> HttpResponse:
+    """An account linked to this post's author is not the same person after all."""
+    post = _post_or_404(request, post_id)
+    account = get_object_or_404(Author, pk=request.POST.get("account"))
+    if post.author is None or account.person_id is None or account.person_id != post.author.person_id:
+        raise Http404
+    people.unlink_author(author=account, user=request.user)
+    messages.success(request, _("%(name)s is no longer linked.") % {"name": account.label})
+    return redirect(f"{reverse('inbox:post-detail', args=[post.pk])}#author-heading")

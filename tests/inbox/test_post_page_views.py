@@ -555,3 +555,32 @@ def test_an_author_without_a_name_is_not_shown_as_a_number(client, ingrid):
     assert "Innlegg fra <bdi>en Facebook-bruker uten navn</bdi>" in page
     assert "7192705403479319" not in page.split("<h1")[1].split("</h1>")[0]
     assert "en Facebook-bruker uten navn" in queue
+
+
+def test_one_person_across_platforms_is_linked_and_their_history_is_one(client, ingrid, lars):
+    from inbox.models import Author
+    from tests.factories import AuthorFactory, ChannelFactory, PostFactory
+
+    facebook, x = ChannelFactory(platform="facebook", name="Facebook"), ChannelFactory(platform="x", name="X")
+    on_facebook = AuthorFactory(platform="facebook", name="Kari Nordmann", external_id="fb-1")
+    on_x = AuthorFactory(platform="x", name="Kari Nordmann", handle="@kari_n", external_id="x-1")
+    post = PostFactory(channel=facebook, author=on_facebook, text="Når kommer pakken min?")
+    PostFactory(channel=x, author=on_x, text="@Bedriften tredje gang jeg spør om pakken 😡", categories=["negative"])
+    client.force_login(ingrid)
+    page = reverse("inbox:post-detail", args=[post.pk])
+
+    before = client.get(page).content.decode()
+    assert "Samme person?" in before and "tredje gang jeg spør" not in before
+
+    response = client.post(reverse("inbox:post-author-link", args=[post.pk]), {"other": on_x.pk}, follow=True)
+
+    html = response.content.decode()
+    assert Author.objects.get(pk=on_facebook.pk).person_id == Author.objects.get(pk=on_x.pk).person_id is not None
+    assert "tredje gang jeg spør" in html and "Samme person andre steder" in html
+    assert "1 annet innlegg (X)" in html
+
+    client.post(reverse("inbox:post-author-unlink", args=[post.pk]), {"account": on_x.pk})
+    assert Author.objects.filter(person__isnull=False).count() == 0
+    # A manager reads the history but links nothing.
+    client.force_login(lars)
+    assert client.post(reverse("inbox:post-author-link", args=[post.pk]), {"other": on_x.pk}).status_code == 403

@@ -61,6 +61,8 @@ TABLE = {
     "inbox:post-spam": ("login", 405, 405, 405),
     "inbox:post-reopen": ("login", 405, 405, 405),
     "inbox:post-note": ("login", 405, 405, 405),
+    "inbox:post-author-link": ("login", 405, 405, 405),
+    "inbox:post-author-unlink": ("login", 405, 405, 405),
     "inbox:saved-replies": ("login", 200, 200, 200),  # everyone who answers reads them
     "inbox:saved-reply-create": ("login", 403, 403, 200),
     "inbox:saved-reply-update": ("login", 403, 403, 200),
