@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,11 +23,13 @@ def guidelines(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/guidelines.html", {"guidelines": selectors.guidelines()})
 
 
+ROTA_FORM = "strategy.rota-form"
+
+
 @permission_required("strategy.view_dutyshift", raise_exception=True)
 def rota(request: HttpRequest) -> HttpResponse:
     """Who is on duty when, per team: the weekly rota, the dated changes, now and next."""
     can_edit = request.user.has_perm("strategy.add_dutyshift")
-    shift_form, change_form = ShiftForm(), DeviationForm()
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -35,12 +38,34 @@ def rota(request: HttpRequest) -> HttpResponse:
             form.save()
             messages.success(request, _("The rota is saved; routing uses it within seconds."))
             return redirect("strategy:rota")
-        shift_form, change_form = (form, change_form) if isinstance(form, ShiftForm) else (shift_form, form)
-        # The form's errors are shown with what was typed (status 400); nothing was saved.
-        return render(
-            request, "strategy/rota.html", _rota_context(request, can_edit, shift_form, change_form), status=400
-        )
-    return render(request, "strategy/rota.html", _rota_context(request, can_edit, shift_form, change_form))
+        # Post-redirect-get: what was typed waits in the session for the page, so a
+        # reload never sends the form again.
+        request.session[ROTA_FORM] = {
+            "kind": "shift" if isinstance(form, ShiftForm) else "change",
+            "data": {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"},
+        }
+        anchor = "add-shift" if isinstance(form, ShiftForm) else "add-change"
+        return redirect(f"{reverse('strategy:rota')}#{anchor}")
+    shift_form, change_form = ShiftForm(), DeviationForm()
+    failed = request.session.pop(ROTA_FORM, None)
+    if failed and can_edit:
+        data = QueryDict(mutable=True)
+        for key, values in failed["data"].items():
+            data.setlist(key, values)
+        if failed["kind"] == "shift":
+            shift_form = ShiftForm(data)
+        else:
+            change_form = DeviationForm(data)
+    return render(
+        request,
+        "strategy/rota.html",
+        {
+            "teams": selectors.rota_of_teams(timezone.now()),
+            "can_edit": can_edit,
+            "shift_form": shift_form,
+            "change_form": change_form,
+        },
+    )
 
 
 @require_POST
@@ -52,12 +77,3 @@ def rota_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     get_object_or_404(model, pk=pk).delete()
     messages.success(request, _("Removed from the rota."))
     return redirect("strategy:rota")
-
-
-def _rota_context(request, can_edit, shift_form, change_form) -> dict:
-    return {
-        "teams": selectors.rota_of_teams(timezone.now()),
-        "can_edit": can_edit,
-        "shift_form": shift_form,
-        "change_form": change_form,
-    }
