@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, UpdateView
 
+from socialstrategy.prg import RedirectAfterInvalid
 from strategy.models import CATEGORY_CHOICES, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
 
 from ..forms import (
@@ -136,7 +137,7 @@ def inbox_settings(request: HttpRequest) -> HttpResponse:
     return redirect(f"{INDEX}#care-heading")
 
 
-class _RulebookEdit(PermissionRequiredMixin, SuccessMessageMixin):
+class _RulebookEdit(PermissionRequiredMixin, RedirectAfterInvalid, SuccessMessageMixin):
     raise_exception = True
     template_name = "inbox/rules/form.html"
     success_url = INDEX

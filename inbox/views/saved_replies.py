@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DeleteView, UpdateView
 
+from socialstrategy.prg import RedirectAfterInvalid
 from strategy.models import CATEGORY_CHOICES
 
 from ..forms import SavedReplyForm
@@ -31,7 +32,7 @@ def saved_reply_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _SavedReplyEdit(PermissionRequiredMixin, SuccessMessageMixin):
+class _SavedReplyEdit(PermissionRequiredMixin, RedirectAfterInvalid, SuccessMessageMixin):
     raise_exception = True
     model = SavedReply
     success_url = INDEX

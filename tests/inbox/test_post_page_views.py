@@ -283,9 +283,10 @@ def test_a_saved_reply_with_an_unknown_placeholder_is_refused_naming_it(client, 
     response = client.post(
         reverse("inbox:saved-reply-create"),
         {"title": "Ordre", "category": "", "language": "nb", "text": "Hei {author_name}, ordre {ordrenummer}."},
+        follow=True,
     )
 
-    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("inbox:saved-reply-create"), 302)]
     error = field_error(response.content.decode(), "id_text")
     assert error == "Ukjent plassholder: {ordrenummer}. Bruk en av dem som står nedenfor."  # not {author_name}
     assert not SavedReply.objects.exists()
