@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.validators import MaxLengthValidator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from socialstrategy.forms import PersonChoiceField
 from socialstrategy.links import WebLinkField
 from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES, Channel, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule, Team
@@ -123,13 +123,17 @@ class ResponsePolicyForm(forms.ModelForm):
 
 class TeamChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, team) -> str:
-        if not team.members.filter(is_active=True).exists():
+        if not team.active_members:
             return _("%(team)s (no members)") % {"team": team}
         return str(team)
 
 
 class ResponsibilityRuleForm(forms.ModelForm):
-    team = TeamChoiceField(label=_("team"), queryset=Team.objects.all())
+    # Each team with how many active members it has, in the one query that lists them.
+    team = TeamChoiceField(
+        label=_("team"),
+        queryset=Team.objects.annotate(active_members=Count("members", filter=Q(members__is_active=True))),
+    )
     without_members = forms.BooleanField(
         label=_("Give it to a team without members anyway (its posts go to the communication unit until it has some)"),
         required=False,
@@ -142,7 +146,7 @@ class ResponsibilityRuleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         team = cleaned.get("team")
-        if team is not None and not team.members.filter(is_active=True).exists() and not cleaned.get("without_members"):
+        if team is not None and not team.active_members and not cleaned.get("without_members"):
             self.add_error(
                 "team",
                 forms.ValidationError(
@@ -202,7 +206,6 @@ class ReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=8000,
         error_messages={"required": _("Write a reply before sending.")},
     )
     # The last reply the writer saw when the page was drawn: one reply goes out per
@@ -214,10 +217,7 @@ class ReplyForm(forms.Form):
         self.platform = post.channel.platform if post is not None else ""
         self.limit = limits.limit_for(self.platform)
         field = self.fields["text"]
-        field.max_length = None  # counted as the platform counts, below
-        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
-        field.widget.attrs.pop("maxlength", None)
-        # The live counter (static/js/inbox.js) counts as the server does.
+        # Counted as the platform counts (clean_text), as the live counter (static/js/inbox.js) does.
         field.widget.attrs.update({"data-limit": self.limit, "data-count": "x" if self.platform == "x" else "plain"})
         if self.platform == "x":
             field.help_text = _("At most %(limit)s characters, counted as X counts: a link is 23, an emoji 2.") % {
@@ -246,11 +246,6 @@ class ReplyForm(forms.Form):
 
 
 EMPTY = "\u2013"  # an en dash: nothing chosen
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user) -> str:
-        return display_name(user)
 
 
 def _people(*permissions: str):

@@ -4,18 +4,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from socialstrategy.forms import PersonChoiceField
 from socialstrategy.people import display_name
 
 from .models import DutyDeviation, DutyShift, TeamMembership
 
 
-class PersonField(forms.ModelChoiceField):
-    def label_from_instance(self, user) -> str:
-        return display_name(user)
-
-
 class _RotaForm(forms.ModelForm):
-    user = PersonField(label=_("Person"), queryset=get_user_model().objects.none())
+    user = PersonChoiceField(label=_("Person"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

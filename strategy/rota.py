@@ -64,6 +64,20 @@ def on_duty(
     return frozenset(on)
 
 
+def team_on_duty(
+    members: dict[int, bool], shifts: Iterable[Shift], deviations: Iterable[Deviation], at: datetime
+) -> frozenset[int]:
+    """
+    A team's members on duty at `at` (`members`: user id -> takes posts without a rota):
+    by its rota when it has one (shifts or dated changes), else every member who takes
+    posts. Someone on the rota who is no longer a member is not on duty.
+    """
+    shifts, deviations = list(shifts), list(deviations)
+    if not shifts and not deviations:
+        return frozenset(user_id for user_id, takes in members.items() if takes)
+    return frozenset(user_id for user_id in on_duty(shifts, deviations, at) if user_id in members)
+
+
 def next_change(
     shifts: Iterable[Shift], exceptions: Iterable[Deviation], at: datetime, *, days: int = 8, zone: ZoneInfo = OSLO
 ) -> tuple[datetime, frozenset[int]] | None:

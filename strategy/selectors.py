@@ -64,13 +64,9 @@ def rota_of_teams(at) -> list[dict]:
         own_changes = [c for c in changes if c.team_id == team.pk]
         pattern = [rota.Shift(s.user_id, s.day, s.start, s.end) for s in own]
         deviations = [rota.Deviation(c.user_id, c.date, c.away, c.start, c.end) for c in own_changes]
-        members = {m.user_id for m in team.memberships.all()}
-        if pattern or deviations:
-            now = [people[pk] for pk in rota.on_duty(pattern, deviations, at) if pk in members]
-            upcoming = rota.next_change(pattern, deviations, at)
-        else:  # no rota: whoever is marked as taking posts
-            now = [m.user for m in team.memberships.all() if m.on_duty and m.user.is_active]
-            upcoming = None
+        members = {m.user_id: m.on_duty for m in team.memberships.all() if m.user.is_active}
+        now = [people[pk] for pk in rota.team_on_duty(members, pattern, deviations, at)]
+        upcoming = rota.next_change(pattern, deviations, at) if pattern or deviations else None
         rows.append(
             {
                 "team": team,

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from socialstrategy import prg
 
 from . import selectors
 from .forms import DeviationForm, ShiftForm
@@ -23,13 +25,11 @@ def guidelines(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/guidelines.html", {"guidelines": selectors.guidelines()})
 
 
-ROTA_FORM = "strategy.rota-form"
-
-
 @permission_required("strategy.view_dutyshift", raise_exception=True)
 def rota(request: HttpRequest) -> HttpResponse:
     """Who is on duty when, per team: the weekly rota, the dated changes, now and next."""
     can_edit = request.user.has_perm("strategy.add_dutyshift")
+    page = reverse("strategy:rota")
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -38,21 +38,15 @@ def rota(request: HttpRequest) -> HttpResponse:
             form.save()
             messages.success(request, _("The rota is saved; routing uses it within seconds."))
             return redirect("strategy:rota")
-        # Post-redirect-get: what was typed waits in the session for the page, so a
-        # reload never sends the form again.
-        request.session[ROTA_FORM] = {
-            "kind": "shift" if isinstance(form, ShiftForm) else "change",
-            "data": {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"},
-        }
-        anchor = "add-shift" if isinstance(form, ShiftForm) else "add-change"
-        return redirect(f"{reverse('strategy:rota')}#{anchor}")
+        # Post-redirect-get: what was typed waits in the session, so a reload never sends it again.
+        kind = "shift" if isinstance(form, ShiftForm) else "change"
+        prg.keep(request, place=page, form=kind)
+        return redirect(f"{page}#add-{kind}")
     shift_form, change_form = ShiftForm(), DeviationForm()
-    failed = request.session.pop(ROTA_FORM, None)
-    if failed and can_edit:
-        data = QueryDict(mutable=True)
-        for key, values in failed["data"].items():
-            data.setlist(key, values)
-        if failed["kind"] == "shift":
+    kept = prg.recall(request, place=page)
+    if kept is not None and can_edit:
+        kind, data, _errors = kept
+        if kind == "shift":
             shift_form = ShiftForm(data)
         else:
             change_form = DeviationForm(data)

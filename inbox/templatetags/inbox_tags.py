@@ -34,13 +34,13 @@ def response(post, now: datetime | None = None) -> dict:
 
 @register.simple_tag
 def countdown(due_at: datetime | None, now: datetime | None = None) -> dict:
-    """The time left to a deadline in words, and its state: on-time, due-soon or breached."""
-    if due_at is None:
-        return {"text": "", "state": "none"}
+    """The time left to a deadline in words, and its state (deadlines.standing): on-time, due-soon or breached."""
     now = now or timezone.now()
-    if due_at <= now:
-        return {"text": _("%(time)s overdue") % {"time": timesince(due_at, now, depth=1)}, "state": "breached"}
-    state = "due-soon" if due_at - now <= DUE_SOON else "on-time"
+    state = standing(due_at, None, now, soon=DUE_SOON).state
+    if state == "none":
+        return {"text": "", "state": state}
+    if state == "breached":
+        return {"text": _("%(time)s overdue") % {"time": timesince(due_at, now, depth=1)}, "state": state}
     return {"text": _("in %(time)s") % {"time": timeuntil(due_at, now, depth=2)}, "state": state}
 
 

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strategy import rota
@@ -42,12 +41,9 @@ def on_duty(team_id: int, at: datetime, tables: rulebook.Tables | None = None) -
     dated changes to them), else every member marked as taking posts.
     """
     tables = tables or rulebook.tables()
-    members = dict(tables.members.get(team_id, ()))
-    shifts = tables.shifts.get(team_id, ())
-    if not shifts and not tables.deviations.get(team_id):
-        return frozenset(user_id for user_id, takes in members.items() if takes)
-    found = rota.on_duty(shifts, tables.deviations.get(team_id, ()), at)
-    return frozenset(user_id for user_id in found if user_id in members)
+    return rota.team_on_duty(
+        dict(tables.members.get(team_id, ())), tables.shifts.get(team_id, ()), tables.deviations.get(team_id, ()), at
+    )
 
 
 def person_for(team: Team, at: datetime) -> Pick:
@@ -71,11 +67,6 @@ def person_for(team: Team, at: datetime) -> Pick:
             return Pick(user, NOBODY_IN_TEAM % {"team": team.name})
     user = _least_busy(user_id for user_id, _takes in tables.members.get(unit.pk, ()))
     return Pick(user, NOBODY_ON_DUTY % {"team": team.name} if user is not None else "")
-
-
-def pick_member(team: Team, at: datetime | None = None):
-    """The user to route a new must-reply post to (see person_for), or None."""
-    return person_for(team, at or timezone.now()).user
 
 
 def _least_busy(user_ids):

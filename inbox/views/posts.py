@@ -5,14 +5,14 @@ A post's page and the actions on it. Each action is a form posted here and a cal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.forms.utils import ErrorDict
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from socialstrategy import prg
 from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES
 
@@ -172,40 +172,32 @@ FORMS = {
     "note_form": (NoteForm, "notes-heading"),
     "override_form": (OverrideTriageForm, "override-panel"),
 }
-FAILED_FORM = "inbox.failed-form"
 
 
 def _again(request: HttpRequest, post: Post, name: str, form: forms.Form, error=None) -> HttpResponse:
     """
     The form that failed goes back to the post's own page by a redirect, so that a
-    reload never sends it again: what was typed and what is wrong with it wait in the
-    session for the next view of the page.
+    reload never sends it again (socialstrategy.prg): what was typed and what is wrong
+    with it wait in the session for the next view of the page.
     """
     if error is not None:
         # Refused by the service (the post changed meanwhile, say): said at the top of the
         # page, where it is seen even when the post no longer shows this form.
         messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
-    data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
-    errors = {field: [e["message"] for e in found] for field, found in form.errors.get_json_data().items()}
-    return _to_page_with(request, post, name, data, errors)
+    prg.keep(request, place=_page_of(post), form=name, errors=prg.errors_of(form))
+    return redirect(f"{_page_of(post)}#{FORMS[name][1]}")
 
 
-def _to_page_with(request: HttpRequest, post: Post, name: str, data: dict, errors: dict | None = None):
-    """To the post's page, with this form filled in (and its errors) on the next view of it."""
-    request.session[FAILED_FORM] = {"post": post.pk, "name": name, "data": data, "errors": errors or {}}
-    return redirect(f"{reverse('inbox:post-detail', args=[post.pk])}#{FORMS[name][1]}")
+def _page_of(post: Post) -> str:
+    return reverse("inbox:post-detail", args=[post.pk])
 
 
 def _failed_form(request: HttpRequest, post: Post) -> dict:
     """The form that failed on this post, bound again to what was typed, with its errors (once)."""
-    failed = request.session.get(FAILED_FORM)
-    if not failed or failed.get("post") != post.pk or failed.get("name") not in FORMS:
+    kept = prg.recall(request, place=_page_of(post))
+    if kept is None or kept[0] not in FORMS:
         return {}
-    del request.session[FAILED_FORM]
-    name = failed["name"]
-    data = QueryDict(mutable=True)
-    for key, values in failed["data"].items():
-        data.setlist(key, values)
+    name, data, errors = kept
     form_class = FORMS[name][0]
     if form_class is AssignForm:
         form = AssignForm(data, post=post, user=request.user)
@@ -213,12 +205,8 @@ def _failed_form(request: HttpRequest, post: Post) -> dict:
         form = form_class(data, post=post)
     else:
         form = form_class(data)
-    # The errors as they were found (some by the service, after the form's own checks).
-    form.cleaned_data = {}
-    form._errors = ErrorDict()
-    for field, texts in failed["errors"].items():
-        extra = {"error_class": "nonfield"} if field == NON_FIELD_ERRORS else {}
-        form._errors[field] = form.error_class(texts, renderer=form.renderer, **extra)
+    if errors is not None:  # as they were found, some by the service after the form's own checks
+        prg.with_errors(form, errors)
     return {name: form, "open_panel": name}
 
 
@@ -374,9 +362,14 @@ def confirm_reply(request: HttpRequest, post_id: int, message_id: int) -> HttpRe
         return _done(request, post, _("The reply is marked as published."))
     messages.info(request, _("The reply was not published; its text is back in the reply box."))
     after = outbox.last_reply_id(post)
-    return _to_page_with(
-        request, post, "reply_form", {"reply-text": [message.text], "reply-after": [str(after) if after else ""]}
+    prg.keep(
+        request,
+        place=_page_of(post),
+        form="reply_form",
+        data={"reply-text": [message.text], "reply-after": [str(after) if after else ""]},
+        errors={},
     )
+    return redirect(f"{_page_of(post)}#reply")
 
 
 @require_POST

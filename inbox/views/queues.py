@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socialstrategy.forms import PersonChoiceField
 from strategy.models import CATEGORY_CHOICES, Channel, Team
 from strategy.selectors import rota_of_teams
 
-from ..forms import PersonChoiceField, people_who_work_posts
+from ..forms import people_who_work_posts
 from ..models import Post
 from ..selectors import QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts, queues_for
 
@@ -74,8 +75,9 @@ def inbox_queue(request: HttpRequest, slug: str = "today") -> HttpResponse:
         "now": now,
         "query": query.urlencode(),
         "category_names": dict(CATEGORY_CHOICES),
-        # Who takes new posts now and next, for those who may see the rota.
-        "on_duty": rota_of_teams(now) if request.user.has_perm("strategy.view_dutyshift") else [],
     }
-    template = "inbox/_queue_rows.html" if request.htmx and request.htmx.target == "queue-rows" else "inbox/queue.html"
-    return render(request, template, context)
+    if request.htmx and request.htmx.target == "queue-rows":
+        return render(request, "inbox/_queue_rows.html", context)
+    # Who takes new posts now and next (the full page only), for those who may see the rota.
+    context["on_duty"] = rota_of_teams(now) if request.user.has_perm("strategy.view_dutyshift") else []
+    return render(request, "inbox/queue.html", context)

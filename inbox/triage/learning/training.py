@@ -61,11 +61,6 @@ def labelled_examples(directory: Path = TRAINING_DIR) -> list[Example]:
     ]
 
 
-def post_features(triage: Triage, text: str, language: str = "") -> frozenset[str]:
-    """The model's features of a post, with what the rules (alone) found in it."""
-    return of_decision(text, triage.lexicon, triage.decide(PostInput(text, language=language)))
-
-
 def train(examples: Sequence[Example], triage: Triage, *, version: str, seed: int = 0) -> LinearModel:
     """A calibrated model with its thresholds; `triage` is the rules alone (no model)."""
     import numpy as np
