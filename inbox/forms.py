@@ -12,6 +12,7 @@ from strategy.models import CATEGORY_CHOICES, Channel, KnownClaim, ReplyRule, Re
 from .models import InboxSettings, Post, SavedReply
 from .triage.engine import pattern_problem
 from .work import limits
+from .work.bulk import BulkAction
 from .work.saved_replies import PLACEHOLDERS, unknown_placeholders
 
 
@@ -398,3 +399,42 @@ class InboxSettingsForm(forms.ModelForm):
     class Meta:
         model = InboxSettings
         fields = ["approval_for_negative"]
+
+
+class _PostIds(forms.TypedMultipleChoiceField):
+    """Post ids as ticked: any id that could be one; the service says which exist."""
+
+    def valid_value(self, value) -> bool:
+        value = str(value)
+        return value.isascii() and value.isdigit() and len(value) <= 18
+
+
+class BulkForm(forms.Form):
+    """One action on the posts ticked in a queue."""
+
+    posts = _PostIds(label=_("Posts"), coerce=int, choices=())
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[("", EMPTY), *BulkAction.choices],
+        error_messages={"required": _("Choose what to do with the ticked posts.")},
+    )
+    to_user = PersonChoiceField(label=_("Person"), queryset=None, required=False, empty_label=EMPTY)
+    to_team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=EMPTY)
+    take_over = forms.BooleanField(label=_("Also take posts colleagues hold (they are told)"), required=False)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    error_messages = {"none": _("Tick the posts to act on first.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = _people("change_post")
+        self.fields["posts"].error_messages["required"] = self.error_messages["none"]
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action == BulkAction.ASSIGN and not cleaned.get("to_user"):
+            self.add_error("to_user", _("Choose the person to give the posts to."))
+        if action == BulkAction.TEAM and not cleaned.get("to_team"):
+            self.add_error("to_team", _("Choose the team to give the posts to."))
+        return cleaned

@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/<int:import_id>/preview/", imports.import_preview, name="import-preview"),
     path("imports/<int:import_id>/progress/", imports.import_progress, name="import-progress"),
     path("forwarded/", queues.inbox_queue, {"slug": "forwarded"}, name="forwarded"),
+    path("bulk/", queues.bulk_action, name="bulk"),
     path("posts/<int:post_id>/", posts.post_detail, name="post-detail"),
     path("posts/<int:post_id>/triage/", posts.triage, name="post-triage"),
     path("posts/<int:post_id>/claim/", posts.claim, name="post-claim"),

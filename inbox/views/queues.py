@@ -1,19 +1,28 @@
 """The inbox: queues of posts to answer, with filters, newest state every minute (htmx)."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from socialstrategy.forms import PersonChoiceField
+from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES, Channel, Team
 from strategy.selectors import rota_of_teams
 
-from ..forms import people_who_work_posts
+from ..forms import BulkForm, people_who_work_posts
 from ..models import Post
 from ..selectors import QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts, queues_for
+from ..work import access, bulk
+from ..work.bulk import BulkAction
 
 
 class InboxFilterForm(forms.Form):
@@ -75,9 +84,80 @@ def inbox_queue(request: HttpRequest, slug: str = "today") -> HttpResponse:
         "now": now,
         "query": query.urlencode(),
         "category_names": dict(CATEGORY_CHOICES),
+        "can_bulk": access.is_communication_unit(request.user),
     }
     if request.htmx and request.htmx.target == "queue-rows":
         return render(request, "inbox/_queue_rows.html", context)
     # Who takes new posts now and next (the full page only), for those who may see the rota.
     context["on_duty"] = rota_of_teams(now) if request.user.has_perm("strategy.view_dutyshift") else []
+    if context["can_bulk"]:
+        context["bulk_form"] = BulkForm(initial={"next": request.get_full_path()})
     return render(request, "inbox/queue.html", context)
+
+
+def _done_text(action: str, count: int, form: BulkForm) -> str:
+    data = form.cleaned_data
+    if action == BulkAction.ASSIGN:
+        text = ngettext("%(count)s post given to %(name)s.", "%(count)s posts given to %(name)s.", count)
+        return text % {"count": count, "name": display_name(data["to_user"])}
+    if action == BulkAction.TEAM:
+        text = ngettext("%(count)s post given to %(name)s.", "%(count)s posts given to %(name)s.", count)
+        return text % {"count": count, "name": data["to_team"]}
+    if action == BulkAction.CLOSE:
+        text = ngettext("%(count)s post closed: no reply needed.", "%(count)s posts closed: no reply needed.", count)
+    else:
+        text = ngettext(
+            "%(count)s post marked as spam and closed.", "%(count)s posts marked as spam and closed.", count
+        )
+    return text % {"count": count}
+
+
+# The skipped posts named one by one in the message, the rest counted.
+NAMED_SKIPS = 10
+
+
+@require_POST
+def bulk_action(request: HttpRequest) -> HttpResponse:
+    """One action on the posts ticked in a queue; back to the queue, saying what was done and skipped."""
+    if not access.is_communication_unit(request.user):
+        raise PermissionDenied
+    form = BulkForm(request.POST)
+    back = request.POST.get("next", "")
+    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
+        back = reverse("inbox:queue-default")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        outcome = bulk.apply(
+            action=data["action"],
+            post_ids=data["posts"],
+            user=request.user,
+            to_user=data["to_user"],
+            to_team=data["to_team"],
+            take_over=data["take_over"],
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect(back)
+    if outcome.done:
+        messages.success(request, _done_text(data["action"], len(outcome.done), form))
+    if outcome.skipped:
+        named = "; ".join(
+            _("“%(post)s” (%(reason)s)")
+            % {"post": Truncator(post.text or post.external_id).chars(50), "reason": reason}
+            for post, reason in outcome.skipped[:NAMED_SKIPS]
+        )
+        rest = len(outcome.skipped) - NAMED_SKIPS
+        if rest > 0:
+            named += " " + ngettext("and %(count)s more.", "and %(count)s more.", rest) % {"count": rest}
+        text = ngettext("%(count)s post skipped: %(posts)s", "%(count)s posts skipped: %(posts)s", len(outcome.skipped))
+        messages.warning(request, text % {"count": len(outcome.skipped), "posts": named})
+    if outcome.missing:
+        text = ngettext("%(count)s post no longer exists.", "%(count)s posts no longer exist.", outcome.missing)
+        messages.warning(request, text % {"count": outcome.missing})
+    return redirect(back)

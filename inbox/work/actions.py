@@ -104,14 +104,14 @@ def assign_post(*, post: Post, user, to_user=None, to_team=None) -> Post:
         else:
             recipients = [member for member in to_team.members.filter(is_active=True) if member != user]
         notify_about(post, users=recipients, kind=Kind.ASSIGNED)
-        if to_user is not None and holder is not None and holder not in (to_user, user):
+        if holder is not None and holder not in (to_user, user):
             # Taken over from a colleague: they hear it from the product, not by surprise.
             notify_about(
                 post,
                 users=[holder],
                 kind=Kind.RELEASED,
                 text=_("%(name)s gave the post you held to %(other)s.")
-                % {"name": display_name(user), "other": display_name(to_user)},
+                % {"name": display_name(user), "other": display_name(to_user) if to_user else str(to_team)},
             )
     return post
 

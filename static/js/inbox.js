@@ -1,7 +1,7 @@
 /*
  * Keyboard shortcuts for the inbox and the post page:
  *   j / k  next / previous post in a queue      o  open it
- *   c  claim    r  reply    f  forward    e  close    ?  help
+ *   c  claim    r  reply    f  forward    e  close    x  tick the post    ?  help
  * Nothing happens while the person is typing in a field; Esc leaves the field.
  * Every shortcut does what a click on a visible control does: no feature is
  * reachable by keyboard only, or by mouse only.
@@ -66,6 +66,16 @@
     return true;
   }
 
+  function tickChosen() {
+    const rows = queueRows();
+    const index = currentRow(rows);
+    const box = index >= 0 ? rows[index].querySelector("input[name=posts]") : null;
+    if (!box) return false;
+    box.checked = !box.checked;
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    return true;
+  }
+
   function toggleHelp() {
     const dialog = document.getElementById("shortcuts");
     if (!dialog) return false;
@@ -82,6 +92,7 @@
     r: focusReply,
     f: () => openPanel("forward-panel"),
     e: () => openPanel("close-panel"),
+    x: tickChosen,
     "?": toggleHelp,
   };
 
@@ -169,5 +180,129 @@
     field.setAttribute("aria-describedby", [field.getAttribute("aria-describedby"), counter.id].filter(Boolean).join(" "));
     field.addEventListener("input", () => count(field));
     count(field);
+  }
+
+  // Acting on several posts: the ticked rows, the action's own fields, and no
+  // refresh of the rows (which would untick them) while anything is ticked.
+  const bulkForm = document.getElementById("bulk-form");
+  if (bulkForm) {
+    const ticked = () => Array.from(document.querySelectorAll("table.queue input[name=posts]:checked"));
+    const action = bulkForm.querySelector("select[name=action]");
+    const showFields = () => {
+      for (const part of bulkForm.querySelectorAll("[data-shown-with]")) {
+        part.hidden = !part.dataset.shownWith.split(" ").includes(action.value);
+      }
+    };
+    const showCount = () => {
+      const note = bulkForm.querySelector(".bulk-count");
+      const count = ticked().length;
+      note.textContent = count ? note.dataset.some.replace("%(count)s", count) : note.dataset.none;
+      const all = document.querySelector("table.queue .pick-all");
+      const boxes = document.querySelectorAll("table.queue input[name=posts]");
+      if (all) {
+        all.hidden = false;
+        all.checked = count > 0 && count === boxes.length;
+        all.indeterminate = count > 0 && count < boxes.length;
+      }
+      for (const box of boxes) box.closest("tr").classList.toggle("ticked", box.checked);
+    };
+    action.addEventListener("change", showFields);
+    document.addEventListener("change", (event) => {
+      const target = event.target;
+      if (!(target instanceof HTMLInputElement)) return;
+      if (target.classList.contains("pick-all")) {
+        for (const box of document.querySelectorAll("table.queue input[name=posts]")) box.checked = target.checked;
+      }
+      if (target.classList.contains("pick-all") || target.name === "posts") showCount();
+    });
+    document.body.addEventListener("htmx:beforeRequest", (event) => {
+      if (event.detail.target && event.detail.target.id === "queue-rows" && ticked().length) event.preventDefault();
+    });
+    document.body.addEventListener("htmx:afterSwap", showCount);
+    showFields();
+    showCount();
+  }
+
+  // "/" in the reply box searches the saved replies: type on to narrow, arrows to
+  // choose, Enter or Tab to put the reply in place of "/word", Esc to leave it.
+  const replyField = document.querySelector("#reply-form textarea");
+  const savedPicker = document.getElementById("saved-reply");
+  if (replyField && savedPicker) {
+    const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    const menu = document.createElement("ul");
+    menu.id = "saved-reply-search";
+    menu.className = "slash-menu";
+    menu.setAttribute("role", "listbox");
+    menu.setAttribute("aria-label", savedPicker.dataset.searchLabel || "");
+    menu.hidden = true;
+    const status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("aria-live", "polite");
+    replyField.parentElement.append(menu, status);
+    replyField.setAttribute("aria-controls", menu.id);
+    const hint = document.getElementById("slash-hint");
+    if (hint) hint.hidden = false;
+    let found = [], active = 0, slashAt = -1;
+
+    const close = () => {
+      menu.hidden = true;
+      found = [];
+      slashAt = -1;
+      replyField.removeAttribute("aria-activedescendant");
+    };
+    const mark = () => {
+      Array.from(menu.children).forEach((item, n) => item.setAttribute("aria-selected", String(n === active)));
+      if (found.length) replyField.setAttribute("aria-activedescendant", menu.children[active].id);
+    };
+    const search = () => {
+      const before = replyField.value.slice(0, replyField.selectionStart);
+      const typed = before.match(/(^|\s)\/([^\s\/]{0,40})$/u);
+      if (!typed) return close();
+      slashAt = before.length - typed[2].length - 1;
+      const words = fold(typed[2]);
+      found = Array.from(savedPicker.options).filter((option) => fold(option.textContent + " " + option.dataset.text).includes(words));
+      menu.replaceChildren(...found.slice(0, 8).map((option, n) => {
+        const item = document.createElement("li");
+        item.id = "saved-reply-search-" + n;
+        item.setAttribute("role", "option");
+        item.textContent = option.textContent.trim();
+        item.addEventListener("mousedown", (event) => { event.preventDefault(); active = n; put(); });
+        return item;
+      }));
+      found = found.slice(0, 8);
+      active = 0;
+      menu.hidden = !found.length;
+      status.textContent = (savedPicker.dataset.searchFound || "{count}").replace("{count}", found.length);
+      mark();
+    };
+    const put = () => {
+      const option = found[active];
+      if (!option) return close();
+      const end = replyField.selectionStart;
+      const text = option.dataset.text;
+      replyField.value = replyField.value.slice(0, slashAt) + text + replyField.value.slice(end);
+      const caret = slashAt + text.length;
+      close();
+      replyField.setSelectionRange(caret, caret);
+      replyField.dispatchEvent(new Event("input"));
+      replyField.focus();
+    };
+    replyField.addEventListener("input", (event) => { if (event.isTrusted) search(); });
+    replyField.addEventListener("blur", close);
+    replyField.addEventListener("keydown", (event) => {
+      if (menu.hidden) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        active = (active + (event.key === "ArrowDown" ? 1 : found.length - 1)) % found.length;
+        mark();
+      } else if (event.key === "Enter" || event.key === "Tab") {
+        put();
+      } else if (event.key === "Escape") {
+        close();
+      } else {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+    });
   }
 })();
