@@ -71,6 +71,8 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         post.approvals.filter(status=ReplyApproval.Status.SENT_BACK, written_by=user).select_related("reviewed_by")
     ).first()
     suggestions = suggestions_for(post, user) if can_answer and takes_replies else []
+    # Looking for the author's account elsewhere (the communication unit links them).
+    account_query = request.GET.get("account", "").strip()[:100] if can_work and post.author_id else ""
     reply_initial = {}
     if "saved" in request.GET:
         chosen = next((s for s in suggestions if str(s.saved.pk) == request.GET["saved"]), None)
@@ -104,6 +106,8 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         if sees_history and post.author and post.author.person_id
         else [],
         "same_person_candidates": people.same_person_candidates(post.author) if can_work and post.author_id else [],
+        "account_query": account_query,
+        "found_accounts": people.find_accounts(post.author, account_query) if account_query else [],
         "sees_history": sees_history,
         "decisions": decisions,
         "activities": _readable(post.activities.select_related("actor")[:100]),

@@ -1,8 +1,11 @@
 """
 One person across platforms: the communication unit links the accounts it knows to
 be the same person (Kari on Facebook is @kari_n on X), so that a post's page shows
-the whole history before anyone answers. Services: they write.
+the whole history before anyone answers. `link_authors` and `unlink_author` write;
+`same_person_candidates` and `find_accounts` read, for the post page.
 """
+
+import re
 
 from django.db import transaction
 from django.db.models import Q
@@ -36,15 +39,49 @@ def unlink_author(*, author: Author, user) -> None:
             person.delete()
 
 
+def _key(text: str) -> str:
+    """A name or handle as a comparable key: "Kari Nordmann", "@kari_nordmann" and "KariNordmann" are one."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _keys(author: Author) -> set[str]:
+    return {key for key in (_key(author.name), _key(author.handle)) if len(key) >= 3}
+
+
 def same_person_candidates(author: Author, limit: int = 5) -> list[Author]:
-    """Accounts on other platforms with the same name or handle, not yet linked to this one."""
-    keys = [value for value in (author.name, author.handle.lstrip("@")) if value]
+    """
+    Accounts on other platforms whose name or handle is this author's name or handle,
+    written with or without spaces, "@", dots or underscores; not yet linked to it.
+    """
+    keys = _keys(author)
     if not keys:
         return []
+    # The database narrows by a word of the name; the key decides.
+    words = {word for value in (author.name, author.handle.lstrip("@")) for word in re.split(r"[\W_]+", value)}
     match = Q()
-    for key in keys:
-        match |= Q(name__iexact=key) | Q(handle__iexact=key) | Q(handle__iexact=f"@{key}")
+    for word in sorted(word for word in words if len(word) >= 3)[:4]:
+        match |= Q(name__icontains=word) | Q(handle__icontains=word)
+    if not match:
+        return []
     found = Author.objects.filter(match).exclude(platform=author.platform).exclude(pk=author.pk)
     if author.person_id:
         found = found.exclude(person_id=author.person_id)
-    return list(found.order_by("platform", "name")[:limit])
+    same = [other for other in found.order_by("platform", "name", "pk")[:200] if _keys(other) & keys]
+    return same[:limit]
+
+
+# A search shows at most this many accounts; a longer list means: type more.
+FOUND_AT_MOST = 10
+
+
+def find_accounts(author: Author, query: str) -> list[Author]:
+    """Accounts a person searched for by a part of the name or handle, or the platform id, to link to this author."""
+    query = query.strip().lstrip("@")
+    if len(query) < 2:
+        return []
+    found = Author.objects.filter(Q(name__icontains=query) | Q(handle__icontains=query) | Q(external_id=query)).exclude(
+        pk=author.pk
+    )
+    if author.person_id:
+        found = found.exclude(person_id=author.person_id)
+    return list(found.order_by("name", "handle", "pk")[:FOUND_AT_MOST])

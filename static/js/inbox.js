@@ -196,7 +196,7 @@
     const showCount = () => {
       const note = bulkForm.querySelector(".bulk-count");
       const count = ticked().length;
-      note.textContent = count ? note.dataset.some.replace("%(count)s", count) : note.dataset.none;
+      note.textContent = count ? note.dataset.some.replace("{count}", count) : note.dataset.none;
       const all = document.querySelector("table.queue .pick-all");
       const boxes = document.querySelectorAll("table.queue input[name=posts]");
       if (all) {

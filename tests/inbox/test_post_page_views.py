@@ -585,3 +585,44 @@ def test_one_person_across_platforms_is_linked_and_their_history_is_one(client, 
     # A manager reads the history but links nothing.
     client.force_login(lars)
     assert client.post(reverse("inbox:post-author-link", args=[post.pk]), {"other": on_x.pk}).status_code == 403
+
+
+def test_the_same_person_is_suggested_whether_the_handle_has_spaces_dots_or_underscores(db):
+    from inbox.work.people import same_person_candidates
+    from tests.factories import AuthorFactory
+
+    on_facebook = AuthorFactory(platform="facebook", name="Kari Nordmann", handle="")
+    on_x = AuthorFactory(platform="x", name="K.", handle="@kari_nordmann")
+    on_youtube = AuthorFactory(platform="youtube", name="KariNordmann", handle="")
+    AuthorFactory(platform="x", name="Kari Nordmann-Olsen", handle="@kno")  # another Kari
+    AuthorFactory(platform="facebook", name="Kari Nordmann", handle="")  # same platform: not suggested
+
+    assert same_person_candidates(on_facebook) == [on_x, on_youtube]
+
+
+def test_staff_search_for_an_account_by_a_part_of_its_name_and_link_it(client, ingrid, lars):
+    from inbox.models import Author
+    from tests.factories import AuthorFactory, ChannelFactory, PostFactory
+
+    facebook = ChannelFactory(platform="facebook", name="Facebook")
+    author = AuthorFactory(platform="facebook", name="Kari Nordmann", external_id="fb-1")
+    other = AuthorFactory(platform="x", name="KN", handle="@kjøkkenkari", external_id="x-77")
+    post = PostFactory(channel=facebook, author=author, text="Når kommer pakken min?")
+    client.force_login(ingrid)
+    page = reverse("inbox:post-detail", args=[post.pk])
+
+    html = client.get(page, {"account": "kjøkken"}).content.decode()
+    assert "<bdi>@kjøkkenkari</bdi>" in html and f'name="other" value="{other.pk}"' in html
+    assert "kjøkkenkari" in client.get(page, {"account": "x-77"}).content.decode()
+    assert "Ingen konto passer til «ingen slik»" in client.get(page, {"account": "ingen slik"}).content.decode()
+    assert "Skriv minst to bokstaver." in client.get(page, {"account": "k"}).content.decode()
+
+    client.post(reverse("inbox:post-author-link", args=[post.pk]), {"other": other.pk})
+    assert Author.objects.get(pk=other.pk).person_id == Author.objects.get(pk=author.pk).person_id is not None
+    # Linked now: listed as the same person, no longer offered by the search.
+    html = client.get(page, {"account": "kjøkken"}).content.decode()
+    assert f'name="other" value="{other.pk}"' not in html and "Samme person andre steder" in html
+
+    # A manager reads the page, without the search.
+    client.force_login(lars)
+    assert 'id="account-search"' not in client.get(page).content.decode()
