@@ -238,7 +238,9 @@
     const status = document.createElement("p");
     status.className = "visually-hidden";
     status.setAttribute("aria-live", "polite");
-    replyField.parentElement.append(menu, status);
+    // Right under the box, above its counter and help.
+    replyField.insertAdjacentElement("afterend", menu);
+    replyField.parentElement.append(status);
     replyField.setAttribute("aria-controls", menu.id);
     const hint = document.getElementById("slash-hint");
     if (hint) hint.hidden = false;
