@@ -310,6 +310,9 @@ class CsvImport(models.Model):
     content = models.BinaryField(_("file as uploaded"))
     # Our field name -> the file's column name.
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    # The same, as chosen on the mapping page before the import is started (its preview
+    # without JavaScript, a mapping that lacks a required field): the page shows it again.
+    draft_mapping = models.JSONField(_("column mapping being chosen"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)

@@ -1,7 +1,8 @@
 """
 CSV import pages for the communication unit: the list, upload, column mapping
 with a live preview, and the run with its progress bar. The work is in
-`inbox.imports`; these views validate forms and show what it says.
+`inbox.ingest.csv_import`; these views validate forms and show what it says. A form
+that fails comes back by a redirect (post-redirect-get, `socialstrategy.prg`).
 """
 
 from django import forms
@@ -13,9 +14,11 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from socialstrategy import prg
 from strategy.models import Channel
 
 from ..ingest import csv_import as imports
@@ -24,6 +27,8 @@ from ..models import CsvImport
 ADD = "inbox.add_csvimport"
 VIEW = "inbox.view_csvimport"
 DELIMITER_NAMES = {",": _("comma"), ";": _("semicolon"), "\t": _("tab")}
+# The upload form's name in the session (socialstrategy.prg) when the file was taken but cannot be read.
+REFUSED_FILE = "refused-file"
 
 
 class UploadForm(forms.Form):
@@ -90,8 +95,10 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @permission_required(ADD, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _upload_again(request, form, refused=False)
         upload = form.cleaned_data["file"]
         csv_import = imports.store_upload(
             channel=form.cleaned_data["channel"],
@@ -108,7 +115,26 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             return redirect("inbox:import-mapping", import_id=csv_import.pk)
         # Kept as a failed import, so that the list shows what was tried.
         form.add_error("file", _("This file cannot be read: %(reason)s") % {"reason": imports.failure(csv_import)})
-    return render(request, "inbox/imports/upload.html", {"form": form})
+        return _upload_again(request, form, refused=True)
+
+    form, refused = UploadForm(), False
+    kept = prg.recall(request, place=reverse("inbox:import-upload"))
+    if kept is not None:
+        name, data, errors = kept
+        form, refused = prg.with_errors(UploadForm(data), errors), name == REFUSED_FILE
+    return render(request, "inbox/imports/upload.html", {"form": form, "file_refused": refused})
+
+
+def _upload_again(request: HttpRequest, form: UploadForm, *, refused: bool) -> HttpResponse:
+    """
+    Post-redirect-get (socialstrategy.prg): a refused upload comes back by a redirect,
+    so that a reload never sends it again, with the channel chosen and what is wrong,
+    said once. The errors are kept as found: the file they speak of is not posted again,
+    and a browser cannot put it back into the file input (the page asks for it again).
+    """
+    page = reverse("inbox:import-upload")
+    prg.keep(request, place=page, form=REFUSED_FILE if refused else "upload", errors=prg.errors_of(form))
+    return redirect(page)
 
 
 @permission_required(ADD, raise_exception=True)
@@ -124,10 +150,12 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
         return redirect("inbox:import-detail", import_id=csv_import.pk)
 
     columns = table.header
+    page = reverse("inbox:import-mapping", args=[csv_import.pk])
     if request.method == "POST":
         form = MappingForm(request.POST, columns=columns)
         # "Update the preview" is for browsers without JavaScript; htmx updates it on every change.
-        if "preview" not in request.POST and form.is_valid():
+        previewing = "preview" in request.POST
+        if not previewing and form.is_valid():
             with transaction.atomic():
                 started = imports.start_import(import_id=csv_import.pk, mapping=form.mapping())
             if started:
@@ -135,9 +163,28 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
             else:
                 messages.warning(request, _("This import has already been started."))
             return redirect("inbox:import-detail", import_id=csv_import.pk)
-        mapping = _mapping_from(request.POST, columns)
+        # Post-redirect-get: the mapping being chosen is kept on the import, shown with its
+        # preview on every view of the page until the import starts; the selects as posted
+        # come back once, with what is wrong found again (none for a preview, as with htmx).
+        if not imports.save_draft_mapping(import_id=csv_import.pk, mapping=_mapping_from(request.POST, columns)):
+            messages.warning(request, _("This import has already been started."))
+            return redirect("inbox:import-detail", import_id=csv_import.pk)
+        prg.keep(request, place=page, form="preview" if previewing else "mapping", errors={} if previewing else None)
+        return redirect(f"{page}#preview-heading" if previewing else page)
+
+    kept = prg.recall(request, place=page)
+    if kept is not None:
+        _name, data, errors = kept
+        form = MappingForm(data, columns=columns)
+        if errors is not None:
+            prg.with_errors(form, errors)
+        mapping = _mapping_from(data, columns)
     else:
-        mapping = {name: column for name, column in csv_import.mapping.items() if column in columns}
+        mapping = {
+            name: column
+            for name, column in (csv_import.draft_mapping or csv_import.mapping).items()
+            if column in columns
+        }
         form = MappingForm(initial=mapping, columns=columns)
     return render(
         request,

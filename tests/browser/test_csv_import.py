@@ -30,6 +30,30 @@ def test_the_communication_unit_imports_a_csv_file(page, live_server, demo, eage
 
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Import").click()
     page.get_by_role("button", name="Upload a CSV file").click()
+    upload_url = page.url
+
+    # A workbook is refused: the answer to the POST is a redirect (a reload sends nothing
+    # again), and the page after it says why, with the channel still chosen.
+    page.get_by_label("Channel").select_option(label="Facebook")
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "eksport.xlsx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04\x14\x00"}]
+    )
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_role("button", name="Upload").click()
+    assert posted.value.status == 302
+    expect(page).to_have_url(upload_url)
+    expect(page.locator("#id_file_error")).to_have_text(
+        "This file cannot be read: This is a spreadsheet workbook, not a CSV file: "
+        "save it as CSV first (File, Save as)."
+    )
+    expect(page.get_by_role("alert").first).to_contain_text("The refused file is kept in the list of imports.")
+    expect(page.get_by_label("Channel")).to_have_value(str(CsvImport.objects.get().channel_id))
+    # Said once: a reload shows a clean form.
+    page.reload()
+    expect(page.locator("#id_file_error")).to_have_count(0)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_label("Channel")).to_have_value("")
+
     page.get_by_label("Channel").select_option(label="Facebook")
     page.get_by_label("CSV file").set_input_files(
         files=[{"name": "eksport.csv", "mimeType": "text/csv", "buffer": CSV}]
@@ -54,6 +78,21 @@ def test_the_communication_unit_imports_a_csv_file(page, live_server, demo, eage
     page.get_by_label(re.compile(r"^Text")).select_option("Tekst")
     expect(preview).to_contain_text("Når åpner dere på lørdag?")
 
+    # "Update the preview" (for browsers without JavaScript) keeps the draft and redirects
+    # to the page, which shows the draft's preview, on a reload too.
+    mapping_url = page.url
+    page.get_by_label(re.compile(r"^Text")).select_option("Navn")
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_role("button", name="Update the preview").click()
+    assert posted.value.status == 302
+    expect(page).to_have_url(f"{mapping_url}#preview-heading")
+    page.reload()
+    expect(page.get_by_label(re.compile(r"^Text"))).to_have_value("Navn")
+    expect(preview.get_by_role("row").nth(1)).to_contain_text("Kari Nordmann")
+    expect(preview).not_to_contain_text("Når åpner dere på lørdag?")
+    page.get_by_label(re.compile(r"^Text")).select_option("Tekst")
+    expect(preview).to_contain_text("Når åpner dere på lørdag?")
+
     page.get_by_role("button", name="Start the import").click()
 
     # The progress bar has reached the end, and the result lists the rejected line.
@@ -70,6 +109,7 @@ def test_the_communication_unit_imports_a_csv_file(page, live_server, demo, eage
         "Published: “i går” is not a date and time like 13.05.2026 10:00."
     )
 
-    csv_import = CsvImport.objects.get()
+    refused, csv_import = CsvImport.objects.order_by("pk")
+    assert (refused.status, refused.file_name) == ("failed", "eksport.xlsx")
     assert (csv_import.status, csv_import.imported, csv_import.uploaded_by.username) == ("done", 2, "kommunikasjon")
     assert set(Post.objects.values_list("external_id", flat=True)) == {"p1", "p3"}

@@ -139,8 +139,9 @@ def test_it_stores_the_file_as_uploaded_and_goes_on_to_the_mapping(as_ingrid, ch
 def test_it_refuses_a_file_over_10_mb(as_ingrid, channel):
     response = upload(as_ingrid, b"x" * (10 * 1024 * 1024 + 1), channel=channel)
 
-    assert response.status_code == 200
-    html = response.content.decode()
+    assert response.status_code == 302
+    assert response.url == reverse("inbox:import-upload")
+    html = as_ingrid.get(response.url).content.decode()
     assert "The file is 10.0\xa0MB; the limit is 10.0\xa0MB." in html
     assert 'aria-invalid="true"' in html
     assert CsvImport.objects.count() == 0
@@ -158,23 +159,93 @@ def test_it_refuses_a_file_over_10_mb(as_ingrid, channel):
 def test_it_says_what_is_wrong_with_the_upload(as_ingrid, channel, data, field, message):
     data = {"channel": channel.pk, **data}
 
-    response = as_ingrid.post(reverse("inbox:import-upload"), data)
+    response = as_ingrid.post(reverse("inbox:import-upload"), data, follow=True)
 
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("inbox:import-upload"), 302)]
     assert f'<small class="form-error" id="id_{field}_error">{message}</small>' in html
     assert 'role="alert"' in html
+    assert "A browser does not keep a chosen file: choose it again before you upload." in html
     assert CsvImport.objects.count() == 0
 
 
 def test_it_keeps_an_unreadable_file_as_a_failed_import_and_says_why(as_ingrid, channel):
     response = upload(as_ingrid, b"PK\x03\x04\x14\x00", channel=channel, name="eksport.xlsx")
 
-    assert response.status_code == 200
-    assert "This file cannot be read: This is a spreadsheet workbook" in response.content.decode()
+    assert response.status_code == 302
+    assert response.url == reverse("inbox:import-upload")
+    html = as_ingrid.get(response.url).content.decode()
+    assert (
+        '<small class="form-error" id="id_file_error">This file cannot be read: '
+        "This is a spreadsheet workbook, not a CSV file: save it as CSV first (File, Save as).</small>"
+    ) in html
+    assert "The refused file is kept in the list of imports." in html
     csv_import = CsvImport.objects.get()
     assert csv_import.status == CsvImport.Status.FAILED
     assert bytes(csv_import.content) == b"PK\x03\x04\x14\x00"
+    assert "eksport.xlsx" in as_ingrid.get(reverse("inbox:import-list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"  \r\n", "The file is empty."),
+        (b"Id,Tekst\x00\x01\x02", "The file contains binary data; it is not a CSV file."),
+        (b"\xff\xfeI\x00d\x00\x00\xd8", "The file says it is UTF-16 but is not."),
+    ],
+    ids=["blank", "binary", "bad utf-16"],
+)
+def test_a_refused_file_comes_back_by_a_redirect_with_the_channel_still_chosen(as_ingrid, channel, content, reason):
+    other = ChannelFactory(name="X")
+
+    response = upload(as_ingrid, content, channel=other)
+    html = as_ingrid.get(reverse("inbox:import-upload")).content.decode()
+
+    assert (response.status_code, response.url) == (302, reverse("inbox:import-upload"))
+    assert f"This file cannot be read: {reason}" in html
+    assert f'<option value="{other.pk}" selected>X</option>' in html
+    assert CsvImport.objects.get().status == CsvImport.Status.FAILED
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("nb", "Denne filen kan ikke leses: Dette er en regnearkfil, ikke en CSV-fil: lagre den som CSV først"),
+        ("en", "This file cannot be read: This is a spreadsheet workbook, not a CSV file: save it as CSV first"),
+    ],
+)
+def test_the_page_after_a_refused_upload_says_why_in_the_readers_language_once(
+    client, ingrid, channel, language, reason
+):
+    client.force_login(ingrid)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = reverse("inbox:import-upload")
+
+    response = upload(client, b"PK\x03\x04\x14\x00", channel=channel, name="eksport.xlsx")
+    first = client.get(url).content.decode()
+    again = client.get(url).content.decode()
+
+    assert (response.status_code, response.url) == (302, url)
+    assert reason in first
+    assert 'role="alert"' in first
+    assert f'<option value="{channel.pk}" selected>' in first
+    # A reload shows a clean form.
+    assert reason.split(":")[0] not in again
+    assert "form-error" not in again
+    assert 'role="alert"' not in again
+    assert f'<option value="{channel.pk}" selected>' not in again
+
+
+def test_a_reload_after_a_form_error_on_the_upload_shows_a_clean_form(as_ingrid, channel):
+    url = reverse("inbox:import-upload")
+
+    as_ingrid.post(url, {"channel": channel.pk})
+    first = as_ingrid.get(url).content.decode()
+    again = as_ingrid.get(url).content.decode()
+
+    assert '<small class="form-error" id="id_file_error">This field is required.</small>' in first
+    assert "form-error" not in again
+    assert 'aria-invalid="true"' not in again
 
 
 def test_it_offers_active_channels_only(as_ingrid, channel):
@@ -184,7 +255,8 @@ def test_it_offers_active_channels_only(as_ingrid, channel):
     response = upload(as_ingrid, CSV, channel=retired)
 
     assert "Retired" not in html
-    assert response.status_code == 200
+    assert (response.status_code, response.url) == (302, reverse("inbox:import-upload"))
+    assert "Select a valid choice." in as_ingrid.get(response.url).content.decode()
     assert CsvImport.objects.count() == 0
 
 
@@ -238,13 +310,40 @@ def test_the_preview_says_every_row_is_skipped_while_the_id_is_not_chosen(as_ing
 def test_it_asks_for_the_required_fields(as_ingrid, csv_import):
     url = reverse("inbox:import-mapping", args=[csv_import.pk])
 
-    response = as_ingrid.post(url, {"external_id": "Id", "text": "", "published_at": "Dato"})
+    response = as_ingrid.post(url, {"external_id": "Id", "text": "", "published_at": "Dato"}, follow=True)
 
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.redirect_chain == [(url, 302)]
     assert '<small class="form-error" id="id_text_error">This field is required.</small>' in html
     assert "Choose a column for each required field." in html
     assert CsvImport.objects.get().status == CsvImport.Status.UPLOADED
+
+
+def test_an_invalid_mapping_comes_back_by_a_redirect_with_its_preview_and_its_errors_once(as_ingrid, csv_import):
+    url = reverse("inbox:import-mapping", args=[csv_import.pk])
+
+    response = as_ingrid.post(url, {"external_id": "", "text": "Navn", "published_at": "Dato"})
+    first = as_ingrid.get(url).content.decode()
+    again = as_ingrid.get(url).content.decode()
+
+    assert (response.status_code, response.url) == (302, url)
+    csv_import.refresh_from_db()
+    assert csv_import.draft_mapping == {"text": "Navn", "published_at": "Dato"}
+    assert csv_import.mapping["external_id"] == "Id"  # the mapping to run with is not changed by a draft
+    assert csv_import.status == CsvImport.Status.UPLOADED
+    for html in (first, again):
+        # The draft, and its preview: every row lacks its id, and the text column holds the names.
+        assert '<option value="Id" selected>' not in html
+        assert '<option value="Navn" selected>Navn</option>' in html
+        assert html.count("Post id: empty, and it is needed.") == 3
+        assert "<td>Kari Nordmann</td>" in html
+        assert "Når åpner dere?" not in html
+    assert first.count('<small class="form-error" id="id_external_id_error">This field is required.</small>') == 1
+    assert first.count("Choose a column for each required field.") == 1
+    # A reload shows no error a second time, and no alert.
+    assert "id_external_id_error" not in again
+    assert "Choose a column for each required field." not in again
+    assert 'aria-invalid="true"' not in again
 
 
 def test_the_preview_button_shows_the_preview_without_starting(as_ingrid, csv_import):
@@ -252,9 +351,42 @@ def test_the_preview_button_shows_the_preview_without_starting(as_ingrid, csv_im
 
     response = as_ingrid.post(url, {"external_id": "Id", "text": "Navn", "published_at": "Dato", "preview": "1"})
 
-    assert response.status_code == 200
-    assert '<option value="Navn" selected>Navn</option>' in response.content.decode()
+    assert (response.status_code, response.url) == (302, f"{url}#preview-heading")
     assert CsvImport.objects.get().status == CsvImport.Status.UPLOADED
+    for _reload in range(2):
+        html = as_ingrid.get(url).content.decode()
+        # The preview for the draft mapping: the names in the text column, and no text.
+        assert '<option value="Navn" selected>Navn</option>' in html
+        assert "<td>Kari Nordmann</td>" in html
+        assert "Når åpner dere?" not in html
+        assert "The first 3 rows:\nto import 2 · duplicates 0 · to skip 1" in html
+        # A preview finds no fault with the form, as with JavaScript.
+        assert "form-error" not in html.split('id="preview-heading"')[0]
+
+
+def test_a_preview_without_a_required_field_shows_no_errors(as_ingrid, csv_import):
+    url = reverse("inbox:import-mapping", args=[csv_import.pk])
+
+    as_ingrid.post(url, {"external_id": "", "text": "Tekst", "published_at": "Dato", "preview": "1"})
+    html = as_ingrid.get(url).content.decode()
+
+    assert "Choose a column for each required field." not in html
+    assert "id_external_id_error" not in html
+    assert html.count("Post id: empty, and it is needed.") == 3
+
+
+def test_starting_the_import_uses_the_posted_mapping_and_drops_the_draft(as_ingrid, csv_import):
+    url = reverse("inbox:import-mapping", args=[csv_import.pk])
+    as_ingrid.post(url, {"external_id": "Id", "text": "Navn", "published_at": "Dato", "preview": "1"})
+
+    with mock.patch("inbox.ingest.tasks.import_csv_task.apply_async"):
+        response = as_ingrid.post(url, {"external_id": "Id", "text": "Tekst", "published_at": "Dato"})
+
+    assert response.url == reverse("inbox:import-detail", args=[csv_import.pk])
+    csv_import.refresh_from_db()
+    assert csv_import.status == CsvImport.Status.QUEUED
+    assert csv_import.mapping == {"external_id": "Id", "text": "Tekst", "published_at": "Dato"}
+    assert csv_import.draft_mapping == {}
 
 
 def test_it_runs_the_import_and_shows_the_result(

@@ -542,6 +542,23 @@ def test_it_fails_an_import_into_a_channel_no_longer_active(channel):
     assert Post.objects.count() == 0
 
 
+def test_a_draft_mapping_is_kept_until_the_import_starts_and_never_after(channel, django_capture_on_commit_callbacks):
+    csv_import = upload(channel, csv_bytes([HEADER, ["1", "Hei", "13.05.2026 10:00", "Kari"]]))
+
+    assert imports.save_draft_mapping(
+        import_id=csv_import.pk, mapping={"external_id": "id", "text": "author", "url": ""}
+    )
+    csv_import.refresh_from_db()
+    assert csv_import.draft_mapping == {"external_id": "id", "text": "author"}
+    assert csv_import.mapping["text"] == "text"
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert imports.start_import(import_id=csv_import.pk, mapping={"external_id": "id", "text": "text"})
+    assert not imports.save_draft_mapping(import_id=csv_import.pk, mapping={"text": "author"})
+    csv_import.refresh_from_db()
+    assert (csv_import.status, csv_import.draft_mapping) == (CsvImport.Status.QUEUED, {})
+
+
 def test_it_runs_an_import_only_once(channel):
     csv_import = upload(channel, csv_bytes([HEADER, ["1", "Hei", "13.05.2026 10:00", "Kari"]]))
     imports.run_import(import_id=csv_import.pk)

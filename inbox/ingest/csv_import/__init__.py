@@ -26,7 +26,16 @@ from .fields import (
 )
 from .files import DELIMITERS, CsvFileError, CsvRecord, read_table, table_of
 from .reasons import describe as describe_rejection
-from .runs import PreviewRow, failure, preview, rejected_count, run_import, start_import, store_upload
+from .runs import (
+    PreviewRow,
+    failure,
+    preview,
+    rejected_count,
+    run_import,
+    save_draft_mapping,
+    start_import,
+    store_upload,
+)
 
 __all__ = [
     "DELIMITERS",
@@ -49,6 +58,7 @@ __all__ = [
     "rejected_count",
     "row_event",
     "run_import",
+    "save_draft_mapping",
     "start_import",
     "store_upload",
     "table_of",

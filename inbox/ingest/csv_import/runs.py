@@ -98,6 +98,19 @@ def store_upload(
     return csv_import
 
 
+def save_draft_mapping(*, import_id: int, mapping: dict[str, str]) -> bool:
+    """
+    Keep the mapping being chosen on the mapping page, for the page to show again
+    (with its preview) after a redirect and on every reload until the import starts.
+    False when the import has been started meanwhile: its mapping is no longer a draft.
+    """
+    return bool(
+        CsvImport.objects.filter(pk=import_id, status__in=(CsvImport.Status.UPLOADED, CsvImport.Status.FAILED)).update(
+            draft_mapping={name: column for name, column in mapping.items() if column}
+        )
+    )
+
+
 def start_import(*, import_id: int, mapping: dict[str, str]) -> bool:
     """
     Save the mapping and queue the import, sent to a worker once the transaction
@@ -108,6 +121,7 @@ def start_import(*, import_id: int, mapping: dict[str, str]) -> bool:
         pk=import_id, status__in=(CsvImport.Status.UPLOADED, CsvImport.Status.FAILED)
     ).update(
         mapping={name: column for name, column in mapping.items() if column},
+        draft_mapping={},
         status=CsvImport.Status.QUEUED,
         error="",
         error_code="",
