@@ -1,4 +1,4 @@
-"""The rota's forms: a shift in the weekly pattern, and a dated change to it."""
+"""The rota's forms: a shift in the weekly pattern, a dated change to it, and the week to show."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -49,3 +49,27 @@ class DeviationForm(_RotaForm):
         model = DutyDeviation
         fields = ["team", "user", "date", "away", "start", "end", "note"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+class WeekForm(forms.Form):
+    """Which week the rota page shows as it happens: the week of any date in it (`?week=YYYY-MM-DD`)."""
+
+    # Far enough either way for any plan, near enough that a week on either side is a date.
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+    week = forms.DateField(
+        label=_("Show the week of"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Give the date as YYYY-MM-DD, for example 2026-05-13.")},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_week(self):
+        day = self.cleaned_data["week"]
+        if day is not None and not self.FIRST_YEAR <= day.year <= self.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a date from %(first)s to %(last)s."),
+                params={"first": self.FIRST_YEAR, "last": self.LAST_YEAR},
+            )
+        return day

@@ -1,8 +1,12 @@
 """Reads of the strategy for its pages, each in a fixed, small number of queries."""
 
-from django.db.models import Prefetch, QuerySet
+from datetime import date, timedelta
 
-from .models import Channel, Goal, Guideline, TargetGroup, Team, TeamMembership, Theme
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone, translation
+
+from . import rota
+from .models import Channel, DutyDeviation, DutyShift, Goal, Guideline, TargetGroup, Team, TeamMembership, Theme
 
 
 def strategy_overview() -> dict:
@@ -44,11 +48,6 @@ def communication_unit_members() -> list:
 
 def rota_of_teams(at) -> list[dict]:
     """Each team with its weekly rota by day, its changes from today on, and who is on duty now and next."""
-    from django.utils import timezone
-
-    from . import rota
-    from .models import DutyDeviation, DutyShift
-
     today = timezone.localdate(at)
     shifts = list(DutyShift.objects.select_related("user").order_by("day", "start", "user__first_name"))
     changes = list(
@@ -79,3 +78,57 @@ def rota_of_teams(at) -> list[dict]:
             }
         )
     return rows
+
+
+def rota_week(day: date, *, today: date) -> dict:
+    """
+    The week `day` falls in (Monday to Sunday), as it happens: for each team and date,
+    who is on duty when, with the public holidays' pattern and the dated changes applied
+    (strategy.rota.team_duty_by_day); the public holidays by name, in the reader's language.
+    """
+    days = rota.week_of(day)
+    language = "en_US" if (translation.get_language() or "").startswith("en") else "no"
+    holidays = {on: rota.public_holiday_name(on, language) for on in days}
+    shifts = list(DutyShift.objects.values_list("team_id", "user_id", "day", "start", "end"))
+    changes = list(
+        DutyDeviation.objects.filter(date__range=(days[0], days[-1]))
+        .select_related("user")
+        .order_by("date", "start", "pk")
+    )
+    rows = []
+    for team in Team.objects.prefetch_related("memberships__user"):
+        own_changes = [c for c in changes if c.team_id == team.pk]
+        pattern = [rota.Shift(*values) for team_id, *values in shifts if team_id == team.pk]
+        deviations = [rota.Deviation(c.user_id, c.date, c.away, c.start, c.end) for c in own_changes]
+        people = {m.user_id: m.user for m in team.memberships.all()}
+        members = {m.user_id: m.on_duty for m in team.memberships.all() if m.user.is_active}
+        duties = rota.team_duty_by_day(members, pattern, deviations, days)
+        rows.append(
+            {
+                "team": team,
+                "has_rota": bool(pattern or deviations),
+                "days": [
+                    {
+                        "date": on,
+                        "holiday": holidays[on],
+                        "is_today": on == today,
+                        "duties": [
+                            {"person": people[duty.user_id], "start": duty.start, "end": duty.end}
+                            for duty in duties[on]
+                        ],
+                        "changes": [c for c in own_changes if c.date == on],
+                    }
+                    for on in days
+                ],
+            }
+        )
+    monday = days[0]
+    return {
+        "number": monday.isocalendar().week,
+        "first": monday,
+        "last": days[-1],
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
+        "is_current": today in days,
+        "teams": rows,
+    }

@@ -156,3 +156,25 @@ def standing(
     if due_at <= now:
         return Standing("breached", now - due_at)
     return Standing("due-soon" if due_at - now <= soon else "on-time", due_at - now)
+
+
+def service_seconds(start: datetime, end: datetime, policy: Policy = DEFAULT_POLICY) -> float:
+    """
+    The service time between two instants, in seconds: only the service hours count,
+    by the same calendar as `due_at` (working hours on working days, on-duty hours on
+    weekends and public holidays). Zero when `end` is not after `start`.
+    """
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end must be aware datetimes")
+    if end <= start:
+        return 0.0
+    zone = ZoneInfo(policy.timezone)
+    day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    total = 0.0
+    while day <= last:
+        window_start, window_end = service_window(day, policy)
+        begin, finish = max(window_start, start), min(window_end, end)
+        if begin < finish:
+            total += (finish - begin).total_seconds()
+        day += timedelta(days=1)
+    return total

@@ -13,6 +13,7 @@ from inbox.triage.deadlines import (
     due_at,
     in_service_hours,
     is_public_holiday,
+    service_seconds,
 )
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -177,3 +178,36 @@ def test_where_a_post_stands_against_its_deadline():
     assert standing(due, None, due + hour) == Standing("breached", hour)
     assert standing(None, None, due) == Standing("none")
     assert standing(due, due + hour, due).answered and not standing(due, None, due).answered
+
+
+# --- Service time between two instants (the dashboards' response times) -----------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        (local(2026, 5, 13, 10, 0), local(2026, 5, 13, 11, 30), 1.5),  # inside one working day
+        (local(2026, 5, 13, 6, 0), local(2026, 5, 13, 9, 0), 1),  # the clock starts at 08:00
+        (local(2026, 5, 15, 15, 0), local(2026, 5, 18, 9, 0), 1 + 12 + 12 + 1),  # Friday to Monday
+        (local(2026, 5, 13, 17, 0), local(2026, 5, 14, 10, 0), 1),  # into Ascension Day: on-duty hours
+        (local(2026, 3, 28, 20, 0), local(2026, 3, 29, 10, 0), 1 + 1),  # the night the clocks go forward
+        (local(2026, 10, 24, 20, 0), local(2026, 10, 25, 10, 0), 1 + 1),  # and back
+        (local(2026, 5, 13, 16, 30), local(2026, 5, 13, 23, 0), 0),  # after hours only
+        (local(2026, 5, 13, 12, 0), local(2026, 5, 13, 11, 0), 0),  # an end before the start
+    ],
+)
+def test_service_time_counts_only_service_hours(start, end, hours):
+    assert service_seconds(start, end) == hours * 3600
+
+
+@settings(max_examples=300, deadline=None)
+@given(moments, st.integers(min_value=0, max_value=60 * 8))
+def test_service_time_undoes_adding_service_hours(start, minutes):
+    end = add_service_hours(start, Decimal(minutes) / 60)
+    assert service_seconds(start, end) == pytest.approx(minutes * 60, abs=1e-3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(moments, st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=20)))
+def test_service_time_is_never_more_than_wall_time(start, length):
+    assert 0 <= service_seconds(start, start + length) <= length.total_seconds()

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from inbox.models import CsvImport, Forward, OutboxMessage, ReplyApproval, SavedReply, TriageModel
-from strategy.models import KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
+from strategy.models import DutyShift, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
 from tests.factories import ChannelFactory, PostFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,7 @@ TABLE = {
     "strategy:overview": ("login", 403, 200, 200),
     "strategy:guidelines": ("login", 200, 200, 200),
     "strategy:rota": ("login", 403, 200, 200),
+    "strategy:rota-edit": ("login", 403, 403, 200),
     "strategy:rota-remove": ("login", 405, 405, 405),
     "webhooks:facebook": (403, 403, 403, 403),
     "webhooks:x": (403, 403, 403, 403),
@@ -63,6 +64,7 @@ TABLE = {
     "inbox:post-note": ("login", 405, 405, 405),
     "inbox:post-author-link": ("login", 405, 405, 405),
     "inbox:post-author-unlink": ("login", 405, 405, 405),
+    "inbox:bulk": ("login", 405, 405, 405),
     "inbox:saved-replies": ("login", 200, 200, 200),  # everyone who answers reads them
     "inbox:saved-reply-create": ("login", 403, 403, 200),
     "inbox:saved-reply-update": ("login", 403, 403, 200),
@@ -121,6 +123,7 @@ def world(ingrid, ola):
         "approval_id": ReplyApproval.objects.create(post=post, text="Hei", written_by=ingrid).pk,
         "import_id": CsvImport.objects.create(channel=channel, file_name="a.csv", content=b"id,text\n1,Hei\n").pk,
         "model_id": TriageModel.objects.create(version="walk-1", parameters={}).pk,
+        "shift_id": DutyShift.objects.create(team=team, user=ola, day=0, start="08:00", end="16:00").pk,
         "slug": "all",
         "uidb64": "MQ",
         "token": "wrong-token",
@@ -148,7 +151,7 @@ def path_of(name: str, world: dict) -> str:
         {"import_id": world["import_id"]},
         {"model_id": world["model_id"]},
         {"uidb64": world["uidb64"], "token": world["token"]},
-        {"kind": "shift", "pk": 1},
+        {"kind": "shift", "pk": world["shift_id"]},
         {"pk": next((pk for prefix, pk in world["pk"].items() if name.startswith(prefix)), 0)},
     ):
         try:
