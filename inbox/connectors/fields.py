@@ -130,6 +130,10 @@ def get_id(container: dict, key: str, where: str, *, required: bool = False) -> 
         raise refuse(path, "an id (a string)", value)
     if len(value) > MAX_ID_LENGTH:
         raise too_long(path, MAX_ID_LENGTH, len(value), what="an id of")
+    # No platform's id holds a space or a control character: " " would make a post and a
+    # link (`...?comment_id= `) of nothing.
+    if any(character.isspace() or not character.isprintable() for character in value):
+        raise refuse(path, "an id without spaces or control characters", value)
     return value
 
 

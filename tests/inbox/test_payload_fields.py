@@ -47,6 +47,9 @@ def fb_error(body: bytes) -> str:
         ({"comment_id": 1.5}, "entry[0].changes[0].value.comment_id: expected an id (a string), not a number"),
         ({"comment_id": "1" * 129}, "entry[0].changes[0].value.comment_id: an id of at most 128 characters, not 129"),
         ({"post_id": "2" * 300}, "entry[0].changes[0].value.post_id: an id of at most 128 characters, not 300"),
+        # Found by the mutation fuzzer: a blank id made a post with a link ending in "comment_id= ".
+        ({"comment_id": " "}, "entry[0].changes[0].value.comment_id: expected an id without spaces or control"),
+        ({"from__id": "9\n9"}, "entry[0].changes[0].value.from.id: expected an id without spaces or control"),
         ({"created_time": True}, "entry[0].changes[0].value.created_time: expected a unix time (a number), not true"),
         ({"created_time": 0}, "entry[0].changes[0].value.created_time: 0 is not a time between 2000 and 2100"),
         ({"created_time": 1e300}, "entry[0].changes[0].value.created_time: 1e+300 is not a time between 2000 and"),
