@@ -64,6 +64,8 @@ ROLES: dict[str, set[str]] = {
         "inbox.view_inboxsettings",
         "inbox.change_inboxsettings",
         "inbox.view_activity",
+        "inbox.view_dailyrollup",
+        "inbox.change_author",
     },
     MANAGER: _all("strategy", STRATEGY_MODELS + RULE_MODELS, ("view",))
     | {
@@ -76,6 +78,7 @@ ROLES: dict[str, set[str]] = {
         "inbox.view_forward",
         "inbox.view_replyapproval",
         "inbox.view_activity",
+        "inbox.view_dailyrollup",
     },
     EMPLOYEE: {
         "strategy.view_guideline",

@@ -1,5 +1,5 @@
 """
-/api/v1/: posts, channels, the OpenAPI schema and its Swagger UI.
+/api/v1/: posts, channels, the reports' summary, the OpenAPI schema and its Swagger UI.
 
 The schema is for programs: like the API it is exempt from the login page and
 answers 401 JSON to an anonymous request, so that a client can fetch it with its
@@ -16,6 +16,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from .reports import SummaryView
 from .views import ChannelViewSet, PostViewSet
 
 app_name = "api"
@@ -35,5 +36,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
+    path("reports/summary/", SummaryView.as_view(), name="reports-summary"),
     *router.urls,
 ]

@@ -1,6 +1,7 @@
 """The inbox's models, by stage: posts (and what brought them), triage, and the work on a post."""
 
 from .posts import Author, CsvImport, Person, Post, WebhookDelivery, YouTubePollState
+from .reports import DailyRollup, RollupDay
 from .triage import TriageDecision, TriageLabel, TriageModel
 from .work import Activity, Forward, InboxSettings, Note, OutboxMessage, ReplyApproval, SavedReply
 
@@ -8,6 +9,7 @@ __all__ = [
     "Activity",
     "Author",
     "CsvImport",
+    "DailyRollup",
     "Forward",
     "InboxSettings",
     "Note",
@@ -15,6 +17,7 @@ __all__ = [
     "Person",
     "Post",
     "ReplyApproval",
+    "RollupDay",
     "SavedReply",
     "TriageDecision",
     "TriageLabel",

@@ -109,6 +109,16 @@ class Author(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts", verbose_name=_("person")
     )
+    # Who they are to us (the strategy's target groups), set by staff: the dashboards'
+    # "for whom". Linked accounts share it (inbox.work.people keeps them alike).
+    target_group = models.ForeignKey(
+        "strategy.TargetGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authors",
+        verbose_name=_("target group"),
+    )
 
     class Meta:
         ordering = ["name", "handle"]
@@ -274,6 +284,12 @@ class Post(models.Model):
                 fields=["received_at"],
                 condition=Q(triaged_at__isnull=True, deleted_at__isnull=True, is_ours=False),
                 name="post_untriaged_idx",
+            ),
+            # The dashboards and their drill-down lists: the posts people published in a period.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(deleted_at__isnull=True, is_ours=False),
+                name="post_incoming_published_idx",
             ),
             models.Index(fields=["status", "due_at"], name="post_status_due_idx"),
             models.Index(fields=["author", "-published_at"], name="post_author_published_idx"),

@@ -1,0 +1,67 @@
+"""The dashboards' daily rollups: what happened to the posts published on one Oslo day."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from strategy.models import Channel, Priority, TargetGroup, Team
+
+from ..reports.metrics import SLOTS
+
+
+class DailyRollup(models.Model):
+    """
+    The posts people published on one Oslo calendar day, counted per channel, set of
+    categories, priority, team and target group, as they stood when last computed
+    (`inbox.reports.rollups`): how many, what became of them, and the first-response
+    times as fixed histograms (`inbox.reports.metrics.BUCKETS`), in wall-clock and in
+    service seconds. What is still waiting is read from the posts themselves.
+    """
+
+    day = models.DateField(_("day"))
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    # The post's categories, sorted and joined by "+" ("" for none): each post is in one row.
+    categories = models.CharField(_("categories"), max_length=200, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    target_group = models.ForeignKey(
+        TargetGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("target group")
+    )
+    posts = models.PositiveIntegerField(_("posts"), default=0)
+    must_reply = models.PositiveIntegerField(_("must reply"), default=0)
+    needs_look = models.PositiveIntegerField(_("needed a look"), default=0)
+    answered = models.PositiveIntegerField(_("answered"), default=0)
+    answered_on_time = models.PositiveIntegerField(_("answered on time"), default=0)
+    no_reply_needed = models.PositiveIntegerField(_("closed: no reply needed"), default=0)
+    spam = models.PositiveIntegerField(_("closed: spam"), default=0)
+    answered_elsewhere = models.PositiveIntegerField(_("closed: answered elsewhere"), default=0)
+    # The first-response histograms, one column per bucket (so that SQL sums them):
+    # wall_<i> in wall-clock time, service_<i> in service hours.
+    for _slot in range(SLOTS):
+        locals()[f"wall_{_slot}"] = models.PositiveIntegerField(default=0)
+        locals()[f"service_{_slot}"] = models.PositiveIntegerField(default=0)
+    del _slot
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("daily rollup")
+        verbose_name_plural = _("daily rollups")
+        indexes = [models.Index(fields=["day", "channel"], name="rollup_day_channel_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel_id} {self.categories or '-'}: {self.posts}"
+
+
+class RollupDay(models.Model):
+    """A day whose rollups are to be computed again (a late answer, a changed policy): the minute task's list."""
+
+    day = models.DateField(_("day"), unique=True)
+    marked_at = models.DateTimeField(_("marked"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("day to recompute")
+        verbose_name_plural = _("days to recompute")
+
+    def __str__(self) -> str:
+        return str(self.day)

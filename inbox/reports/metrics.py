@@ -1,0 +1,287 @@
+"""
+The dashboards' figures, defined once. Pure: plain rows in, counts and times out; no
+ORM, no settings. The daily rollups and today's raw posts are tallied by the same
+`tally`, so the two can never count differently.
+
+The definitions (the reports page's help says the same in words):
+- posts: incoming posts by people (not ours, not deleted), by the Oslo day they were
+  published;
+- must reply: those triage (or a person) marked as needing an answer, those that
+  needed a look included;
+- answered: must-reply posts with a first response; on time when it came at or before
+  `due_at`, else late;
+- waiting: must-reply posts with no response that are still open; breached: those of
+  them whose deadline has passed (now);
+- handled without a reply: must-reply posts closed with no response, by the reason
+  given (no reply needed, spam, answered elsewhere); neither answered nor late;
+- on-time rate: answered on time / (answered + breached), None when both are 0;
+- first-response time: from publication to the first response, of answered must-reply
+  posts, in wall-clock seconds and in service seconds (only service hours count, by
+  the post's response policy: `deadlines.service_seconds`); p50 and p90 by nearest
+  rank, which a histogram of fixed buckets gives to within one bucket.
+A like, a hidden comment or an internal note is never a response: only a reply sets
+`first_response_at`.
+"""
+
+import math
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from ..triage.deadlines import is_public_holiday
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+# The histogram's bucket edges, in seconds: bucket i holds times in (BUCKETS[i-1], BUCKETS[i]];
+# the last bucket, past the last edge, holds everything slower than a week.
+BUCKETS = (
+    60, 300, 600, 900, 1800, 2700, 3600, 5400, 7200, 10800, 14400, 21600, 28800, 43200,
+    86400, 172800, 259200, 604800,
+)  # fmt: skip
+SLOTS = len(BUCKETS) + 1
+
+CLOSED = "closed"
+# The reasons for closing a post without an answer, as Post.CloseReason stores them.
+NO_REPLY_NEEDED, SPAM, ANSWERED_ELSEWHERE = "no_reply_needed", "spam", "answered_elsewhere"
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """One incoming post, as the figures need it."""
+
+    published_at: datetime
+    must_reply: bool
+    needs_look: bool
+    due_at: datetime | None
+    first_response_at: datetime | None
+    status: str
+    close_reason: str
+    # Publication to first response in service seconds (by the post's policy); None when unanswered.
+    service_seconds: float | None = None
+
+
+def oslo_day(moment: datetime) -> date:
+    return moment.astimezone(OSLO).date()
+
+
+def day_type(day: date) -> str:
+    """ "weekday", "weekend" or "holiday" (a Norwegian public holiday on a weekday)."""
+    if day.weekday() >= 5:
+        return "weekend"
+    return "holiday" if is_public_holiday(day) else "weekday"
+
+
+def bucket_of(seconds: float) -> int:
+    return bisect_left(BUCKETS, seconds)
+
+
+def percentile(histogram: list[int], share: float) -> float | None:
+    """
+    The nearest-rank percentile (`share` 0.5 for p50) of the times a histogram holds,
+    placed linearly within its bucket; None for an empty histogram. The true value lies
+    in the same bucket.
+    """
+    total = sum(histogram)
+    if not total:
+        return None
+    rank = max(1, math.ceil(share * total))
+    seen = 0
+    for slot, count in enumerate(histogram):
+        if count and seen + count >= rank:
+            low = 0.0 if slot == 0 else float(BUCKETS[slot - 1])
+            if slot >= len(BUCKETS):
+                return low
+            return low + (BUCKETS[slot] - low) * (rank - seen) / count
+        seen += count
+    return None  # pragma: no cover - the loop always finds the rank
+
+
+def exact_percentile(values: Iterable[float], share: float) -> float | None:
+    """The nearest-rank percentile of the values themselves (today's raw rows, the tests)."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
+
+
+@dataclass
+class Tally:
+    """What became of a set of posts: counts and first-response histograms; tallies add up."""
+
+    posts: int = 0
+    must_reply: int = 0
+    needs_look: int = 0
+    answered: int = 0
+    answered_on_time: int = 0
+    no_reply_needed: int = 0
+    spam: int = 0
+    answered_elsewhere: int = 0
+    response: list[int] = field(default_factory=lambda: [0] * SLOTS)
+    service: list[int] = field(default_factory=lambda: [0] * SLOTS)
+
+    COUNTS = (
+        "posts",
+        "must_reply",
+        "needs_look",
+        "answered",
+        "answered_on_time",
+        "no_reply_needed",
+        "spam",
+        "answered_elsewhere",
+    )
+
+    def add(self, row: PostRow) -> None:
+        self.posts += 1
+        if not row.must_reply:
+            return
+        self.must_reply += 1
+        self.needs_look += row.needs_look
+        if row.first_response_at is not None:
+            self.answered += 1
+            if row.due_at is None or row.first_response_at <= row.due_at:
+                self.answered_on_time += 1
+            wall = max(0.0, (row.first_response_at - row.published_at).total_seconds())
+            self.response[bucket_of(wall)] += 1
+            self.service[bucket_of(row.service_seconds if row.service_seconds is not None else wall)] += 1
+        elif row.status == CLOSED:
+            if row.close_reason == NO_REPLY_NEEDED:
+                self.no_reply_needed += 1
+            elif row.close_reason == SPAM:
+                self.spam += 1
+            elif row.close_reason == ANSWERED_ELSEWHERE:
+                self.answered_elsewhere += 1
+
+    def merge(self, other: "Tally") -> "Tally":
+        for name in self.COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.response = [a + b for a, b in zip(self.response, _slots(other.response), strict=True)]
+        self.service = [a + b for a, b in zip(self.service, _slots(other.service), strict=True)]
+        return self
+
+    @property
+    def late(self) -> int:
+        return self.answered - self.answered_on_time
+
+    @property
+    def handled_without_reply(self) -> int:
+        return self.no_reply_needed + self.spam + self.answered_elsewhere
+
+
+def _slots(histogram: list[int]) -> list[int]:
+    """A stored histogram at today's number of buckets (an empty one is all zeros)."""
+    return list(histogram) + [0] * (SLOTS - len(histogram)) if len(histogram) <= SLOTS else list(histogram[:SLOTS])
+
+
+def tally(rows: Iterable[PostRow]) -> Tally:
+    total = Tally()
+    for row in rows:
+        total.add(row)
+    return total
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One must-reply post still waiting for an answer: its deadline, and where it belongs."""
+
+    key: tuple
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one set of posts (a period, a channel, a team ...)."""
+
+    posts: int
+    must_reply: int
+    needs_look: int
+    answered: int
+    answered_on_time: int
+    late: int
+    waiting: int
+    breached: int
+    no_reply_needed: int
+    spam: int
+    answered_elsewhere: int
+    on_time_rate: float | None
+    p50: float | None
+    p90: float | None
+    service_p50: float | None
+    service_p90: float | None
+
+    @property
+    def handled_without_reply(self) -> int:
+        return self.no_reply_needed + self.spam + self.answered_elsewhere
+
+
+def figures(total: Tally, waiting: Iterable[Waiting], now: datetime) -> Figures:
+    waiting = list(waiting)
+    breached = sum(1 for post in waiting if post.due_at is not None and post.due_at <= now)
+    judged = total.answered + breached
+    return Figures(
+        posts=total.posts,
+        must_reply=total.must_reply,
+        needs_look=total.needs_look,
+        answered=total.answered,
+        answered_on_time=total.answered_on_time,
+        late=total.late,
+        waiting=len(waiting),
+        breached=breached,
+        no_reply_needed=total.no_reply_needed,
+        spam=total.spam,
+        answered_elsewhere=total.answered_elsewhere,
+        on_time_rate=total.answered_on_time / judged if judged else None,
+        p50=percentile(total.response, 0.5),
+        p90=percentile(total.response, 0.9),
+        service_p50=percentile(total.service, 0.5),
+        service_p90=percentile(total.service, 0.9),
+    )
+
+
+# --- Grouping by a dimension ----------------------------------------------------------
+#
+# A rollup key is (day, channel id, categories, priority, team id, target group id),
+# where categories are the post's codes sorted and joined by "+". A dimension maps a
+# key to the values it is counted under: one value, or for categories each code (a
+# post with two categories counts under both, and once in the total).
+
+KEY_FIELDS = ("day", "channel", "categories", "priority", "team", "target_group")
+
+
+def categories_key(codes: Iterable[str]) -> str:
+    return "+".join(sorted(set(codes)))
+
+
+DIMENSIONS: dict[str, Callable[[tuple], list]] = {
+    "day": lambda key: [key[0]],
+    "channel": lambda key: [key[1]],
+    "category": lambda key: key[2].split("+") if key[2] else [],
+    "priority": lambda key: [key[3]],
+    "team": lambda key: [key[4]],
+    "target_group": lambda key: [key[5]],
+    "day_type": lambda key: [day_type(key[0])],
+    "weekday": lambda key: [key[0].weekday()],
+}
+
+
+def grouped(tallies: dict[tuple, Tally], waiting: Iterable[Waiting], now: datetime, by: str) -> dict[object, Figures]:
+    """The figures per value of one dimension."""
+    values_of = DIMENSIONS[by]
+    totals: dict[object, Tally] = {}
+    for key, part in tallies.items():
+        for value in values_of(key):
+            totals.setdefault(value, Tally()).merge(part)
+    waits: dict[object, list[Waiting]] = {}
+    for post in waiting:
+        for value in values_of(post.key):
+            waits.setdefault(value, []).append(post)
+            totals.setdefault(value, Tally())
+    return {value: figures(total, waits.get(value, []), now) for value, total in totals.items()}
+
+
+def overall(tallies: dict[tuple, Tally], waiting: Iterable[Waiting], now: datetime) -> Figures:
+    total = Tally()
+    for part in tallies.values():
+        total.merge(part)
+    return figures(total, waiting, now)

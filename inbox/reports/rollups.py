@@ -1,0 +1,158 @@
+"""
+The daily rollups, computed from the posts (services: they write). A day is computed
+whole, in one transaction: its rows are replaced by what the posts say now, so a late
+answer, a re-triage or a changed policy is counted once the day is computed again.
+`recompute_recent` (every few minutes) takes the last closed days and the days marked
+for it (`mark_days`); `rebuild` (the `rebuild_rollups` command) takes any range.
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ..models import DailyRollup, Post, RollupDay
+from ..triage import deadlines, rulebook
+from .metrics import OSLO, SLOTS, PostRow, Tally, categories_key, oslo_day
+
+# Closed days computed again on every run: late answers mostly come within these.
+RECENT_DAYS = 14
+# Marked days taken per run, newest first (a policy change marks every day).
+MARKED_PER_RUN = 60
+
+ROW_FIELDS = (
+    "published_at",
+    "must_reply",
+    "needs_look",
+    "due_at",
+    "first_response_at",
+    "status",
+    "close_reason",
+    "channel_id",
+    "categories",
+    "priority",
+    "team_id",
+    "author__target_group_id",
+)
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """From the start of `first` to the end of `last` (Oslo days), as aware datetimes."""
+    start = datetime.combine(first, time(0), tzinfo=OSLO)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=OSLO)
+    return start, end
+
+
+def incoming(first: date, last: date, channel: int | None = None) -> QuerySet[Post]:
+    """The posts people published from `first` to `last` (Oslo days, inclusive)."""
+    start, end = day_bounds(first, last)
+    posts = Post.objects.filter(is_ours=False, deleted_at__isnull=True, published_at__gte=start, published_at__lt=end)
+    return posts.filter(channel_id=channel) if channel else posts
+
+
+def keyed_rows(posts: QuerySet[Post]) -> Iterator[tuple[tuple, PostRow]]:
+    """Each post as (its rollup key, its row), with the service time of its first response."""
+    for (
+        published_at,
+        must_reply,
+        needs_look,
+        due_at,
+        first_response_at,
+        status,
+        close_reason,
+        channel_id,
+        categories,
+        priority,
+        team_id,
+        target_group_id,
+    ) in posts.values_list(*ROW_FIELDS).iterator(chunk_size=5000):
+        service = None
+        if must_reply and first_response_at is not None:
+            policy = rulebook.policy_for(channel_id, priority)
+            service = deadlines.service_seconds(published_at, first_response_at, policy)
+        key = (
+            oslo_day(published_at),
+            channel_id,
+            categories_key(categories or []),
+            priority,
+            team_id,
+            target_group_id,
+        )
+        row = PostRow(
+            published_at, must_reply, needs_look, due_at, first_response_at, status, close_reason or "", service
+        )
+        yield key, row
+
+
+def tally_by_key(posts: QuerySet[Post]) -> dict[tuple, Tally]:
+    tallies: dict[tuple, Tally] = {}
+    for key, row in keyed_rows(posts):
+        tallies.setdefault(key, Tally()).add(row)
+    return tallies
+
+
+def _rollup(key: tuple, part: Tally, now: datetime) -> DailyRollup:
+    day, channel_id, categories, priority, team_id, target_group_id = key
+    rollup = DailyRollup(
+        day=day,
+        channel_id=channel_id,
+        categories=categories,
+        priority=priority,
+        team_id=team_id,
+        target_group_id=target_group_id,
+        computed_at=now,
+    )
+    for name in Tally.COUNTS:
+        setattr(rollup, name, getattr(part, name))
+    for slot in range(SLOTS):
+        setattr(rollup, f"wall_{slot}", part.response[slot])
+        setattr(rollup, f"service_{slot}", part.service[slot])
+    return rollup
+
+
+def compute_days(days: Iterable[date]) -> int:
+    """Compute these days' rollups again from the posts; the number of rows written."""
+    written = 0
+    now = timezone.now()
+    for day in sorted(set(days)):
+        tallies = tally_by_key(incoming(day, day))
+        with transaction.atomic():
+            DailyRollup.objects.filter(day=day).delete()
+            rows = DailyRollup.objects.bulk_create(_rollup(key, part, now) for key, part in tallies.items())
+            RollupDay.objects.filter(day=day, marked_at__lte=now).delete()
+        written += len(rows)
+    return written
+
+
+def rebuild(first: date, last: date) -> int:
+    """Every day from `first` to `last` (inclusive) computed again; the rows written."""
+    return compute_days(first + timedelta(days=offset) for offset in range((last - first).days + 1))
+
+
+def mark_days(days: Iterable[date]) -> int:
+    """Days to compute again on the next run (a changed policy, a holiday, an old post edited)."""
+    days = sorted(set(days))
+    existing = set(RollupDay.objects.filter(day__in=days).values_list("day", flat=True))
+    RollupDay.objects.bulk_create([RollupDay(day=day) for day in days if day not in existing], ignore_conflicts=True)
+    RollupDay.objects.filter(day__in=existing).update(marked_at=timezone.now())
+    return len(days)
+
+
+def mark_every_day() -> int:
+    """Every day that has posts: the service hours or a policy changed, so every service time may have."""
+    first = Post.objects.filter(is_ours=False).order_by("published_at").values_list("published_at", flat=True).first()
+    if first is None:
+        return 0
+    today = timezone.localdate()
+    start = oslo_day(first)
+    return mark_days(start + timedelta(days=offset) for offset in range((today - start).days))
+
+
+def recompute_recent(today: date | None = None) -> int:
+    """The last RECENT_DAYS closed days and up to MARKED_PER_RUN marked ones (newest first)."""
+    today = today or timezone.localdate()
+    recent = {today - timedelta(days=offset) for offset in range(1, RECENT_DAYS + 1)}
+    marked = RollupDay.objects.filter(day__lt=today).order_by("-day").values_list("day", flat=True)
+    return compute_days(recent | set(marked[:MARKED_PER_RUN]))

@@ -1,0 +1,111 @@
+"""
+A period's figures (selectors: they read): closed days from the daily rollups, summed
+in the database; today from the posts themselves, through the published-at index;
+what is still waiting always from the posts (the partial index of waiting posts), so
+that "breached" is as of now.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from ..models import DailyRollup
+from ..selectors import OPEN
+from .metrics import (
+    SLOTS,
+    Figures,
+    Tally,
+    Waiting,
+    categories_key,
+    figures,
+    grouped,
+    oslo_day,
+)
+from .rollups import incoming, tally_by_key
+
+# The dimensions a report is cut by, from the rollups without their day.
+BY_KEY = ("channel", "category", "priority", "team", "target_group")
+# And those that follow from the day.
+BY_DAY = ("day", "day_type", "weekday")
+
+_SUMS = {
+    **{name: Sum(name) for name in Tally.COUNTS},
+    **{f"wall_{slot}": Sum(f"wall_{slot}") for slot in range(SLOTS)},
+    **{f"service_{slot}": Sum(f"service_{slot}") for slot in range(SLOTS)},
+}
+_KEY_COLUMNS = ("channel", "categories", "priority", "team", "target_group")
+
+
+def _tally(row: dict) -> Tally:
+    return Tally(
+        **{name: row[name] or 0 for name in Tally.COUNTS},
+        response=[row[f"wall_{slot}"] or 0 for slot in range(SLOTS)],
+        service=[row[f"service_{slot}"] or 0 for slot in range(SLOTS)],
+    )
+
+
+@dataclass
+class Report:
+    first: date
+    last: date
+    now: datetime
+    channel: int | None
+    total: Figures
+    by: dict[str, dict[object, Figures]]
+
+
+def _add(into: dict[tuple, Tally], key: tuple, part: Tally) -> None:
+    if key in into:
+        into[key].merge(part)
+    else:
+        into[key] = Tally().merge(part)
+
+
+def tallies(first: date, last: date, *, today: date, channel: int | None = None):
+    """The period's tallies twice: per key without its day, and per day."""
+    by_key: dict[tuple, Tally] = {}
+    by_day: dict[tuple, Tally] = {}
+    closed_last = min(last, today - timedelta(days=1))
+    if first <= closed_last:
+        rollups = DailyRollup.objects.filter(day__gte=first, day__lte=closed_last)
+        if channel:
+            rollups = rollups.filter(channel_id=channel)
+        for row in rollups.values(*_KEY_COLUMNS).annotate(**_SUMS).order_by():
+            key = (None, row["channel"], row["categories"], row["priority"], row["team"], row["target_group"])
+            by_key[key] = _tally(row)
+        for row in rollups.values("day").annotate(**_SUMS).order_by():
+            by_day[(row["day"], None, None, None, None, None)] = _tally(row)
+    if last >= today:
+        for key, part in tally_by_key(incoming(max(first, today), last, channel)).items():
+            _add(by_key, (None, *key[1:]), part)
+            _add(by_day, (key[0], None, None, None, None, None), part)
+    return by_key, by_day
+
+
+def waiting(first: date, last: date, channel: int | None = None) -> list[Waiting]:
+    """The period's must-reply posts still waiting for an answer, each with its key."""
+    posts = incoming(first, last, channel).filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN)
+    return [
+        Waiting(
+            (oslo_day(published_at), channel_id, categories_key(categories or []), priority, team_id, group_id),
+            due_at,
+        )
+        for published_at, channel_id, categories, priority, team_id, group_id, due_at in posts.values_list(
+            "published_at", "channel_id", "categories", "priority", "team_id", "author__target_group_id", "due_at"
+        )
+    ]
+
+
+def report(first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    by_key, by_day = tallies(first, last, today=today, channel=channel)
+    waits = waiting(first, last, channel)
+    total = Tally()
+    for part in by_day.values():
+        total.merge(part)
+    cuts = {name: grouped(by_key, waits, now, name) for name in BY_KEY}
+    cuts.update({name: grouped(by_day, waits, now, name) for name in BY_DAY})
+    return Report(first, last, now, channel, figures(total, waits, now), cuts)

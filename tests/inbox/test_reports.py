@@ -1,0 +1,293 @@
+"""
+The dashboards' figures (#13): the pure definitions, the daily rollups against the raw
+posts, late answers and changed days computed again, and the API's summary.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from inbox.models import DailyRollup, Post, RollupDay
+from inbox.reports import metrics, rollups
+from inbox.reports.metrics import BUCKETS, OSLO, PostRow, Tally, bucket_of, exact_percentile, figures, percentile
+from inbox.reports.selectors import report
+from tests.factories import AuthorFactory, ChannelFactory, TargetGroupFactory, TeamFactory
+
+# "Now" in these tests: a Thursday afternoon, with ten days of history behind it.
+NOW = datetime(2026, 5, 21, 14, 0, tzinfo=OSLO)
+TODAY = NOW.date()
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=OSLO)
+
+
+def row(published, *, due=None, answered=None, must=True, status="open", reason="", look=False) -> PostRow:
+    return PostRow(published, must, look, due, answered, status, reason)
+
+
+# --- The definitions -------------------------------------------------------------------
+
+
+def test_answered_on_time_late_waiting_breached_and_handled_without_a_reply():
+    day = date(2026, 5, 13)
+    due = at(day, 16)
+    rows = [
+        row(at(day, 9), due=due, answered=at(day, 10), status="answered"),  # on time
+        row(at(day, 9), due=due, answered=due, status="answered"),  # at the deadline: on time
+        row(at(day, 9), due=due, answered=at(day, 17), status="answered"),  # late
+        row(at(day, 9), due=due, status="closed", reason="spam"),
+        row(at(day, 9), due=due, status="closed", reason="no_reply_needed", look=True),
+        row(at(day, 9), must=False),
+    ]
+    total = metrics.tally(rows)
+    waiting = [metrics.Waiting((day,), at(day, 12)), metrics.Waiting((day,), at(day, 18))]
+
+    found = figures(total, waiting, now=at(day, 15))
+
+    assert (found.posts, found.must_reply, found.needs_look) == (6, 5, 1)
+    assert (found.answered, found.answered_on_time, found.late) == (3, 2, 1)
+    assert (found.waiting, found.breached) == (2, 1)
+    assert (found.spam, found.no_reply_needed, found.handled_without_reply) == (1, 1, 2)
+    # On time / (answered + breached): the spam and the no-reply-needed are neither.
+    assert found.on_time_rate == pytest.approx(2 / 4)
+
+
+def test_an_empty_period_has_no_rate_and_no_times():
+    found = figures(Tally(), [], NOW)
+    assert (found.on_time_rate, found.p50, found.p90, found.service_p50) == (None, None, None, None)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_percentile_from_the_histogram_falls_in_the_true_values_bucket(seed):
+    chance = random.Random(seed)
+    values = [chance.expovariate(1 / chance.choice([600, 3600, 20000])) for _ in range(chance.randint(1, 400))]
+    histogram = [0] * metrics.SLOTS
+    for value in values:
+        histogram[bucket_of(value)] += 1
+    for share in (0.5, 0.9):
+        assert bucket_of(percentile(histogram, share)) == bucket_of(exact_percentile(values, share))
+
+
+def test_a_time_slower_than_a_week_is_in_the_last_bucket():
+    histogram = [0] * metrics.SLOTS
+    histogram[bucket_of(30 * 86400)] += 1
+    assert percentile(histogram, 0.5) == BUCKETS[-1]
+
+
+def test_day_types():
+    assert metrics.day_type(date(2026, 5, 13)) == "weekday"
+    assert metrics.day_type(date(2026, 5, 16)) == "weekend"
+    assert metrics.day_type(date(2026, 5, 14)) == "holiday"  # Ascension Day
+
+
+# --- The rollups against the posts ---------------------------------------------------------
+
+
+@pytest.fixture
+def history(db):
+    """Ten days of posts on two channels, with every outcome, and some today."""
+    chance = random.Random(13)
+    channels = [ChannelFactory(name="Facebook"), ChannelFactory(name="X", platform="x")]
+    teams = [TeamFactory(), TeamFactory(), None]
+    groups = [TargetGroupFactory(), None]
+    codes = ["product_question", "technical_problem", "dissatisfied_customer", "negative"]
+    authors = {group: AuthorFactory(target_group=group) for group in groups}
+    posts = []
+    for offset in range(10, -1, -1):
+        day = TODAY - timedelta(days=offset)
+        for n in range(chance.randint(15, 30)):
+            published = at(day, chance.randint(0, 23), chance.randint(0, 59))
+            if offset == 0 and published > NOW:
+                published = NOW - timedelta(minutes=n + 1)
+            must = chance.random() < 0.6
+            due = published + timedelta(hours=chance.choice([1, 3, 6, 30])) if must else None
+            answered, status, reason = None, "open", ""
+            fate = chance.random()
+            if must and fate < 0.6:
+                answered = published + timedelta(seconds=chance.expovariate(1 / chance.choice([900, 7200, 40000])))
+                if answered > NOW:
+                    answered = None
+                else:
+                    status = "answered"
+            elif must and fate < 0.8:
+                status, reason = "closed", chance.choice(["no_reply_needed", "spam", "answered_elsewhere"])
+            posts.append(
+                Post(
+                    channel=chance.choice(channels),
+                    external_id=f"p{len(posts)}",
+                    kind="comment",
+                    author=authors[chance.choice(groups)],
+                    text="x",
+                    published_at=published,
+                    received_at=published,
+                    must_reply=must,
+                    needs_look=must and chance.random() < 0.1,
+                    due_at=due,
+                    first_response_at=answered,
+                    status=status,
+                    close_reason=reason,
+                    categories=chance.sample(codes, chance.randint(0, 2)),
+                    priority=chance.choice(["urgent", "normal", "low"]),
+                    team=chance.choice(teams),
+                )
+            )
+    Post.objects.bulk_create(posts)
+    return channels
+
+
+def raw_figures(first, last, now, channel=None):
+    """The same period straight from the posts: no rollups at all."""
+    by_key = rollups.tally_by_key(rollups.incoming(first, last, channel))
+    total = Tally()
+    for part in by_key.values():
+        total.merge(part)
+    from inbox.reports.selectors import waiting
+
+    return figures(total, waiting(first, last, channel), now), by_key
+
+
+def test_rollups_and_raw_agree(history):
+    first, last = TODAY - timedelta(days=10), TODAY
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(first, TODAY - timedelta(days=1))
+        from_rollups = report(first, last, now=NOW)
+    raw, by_key = raw_figures(first, last, NOW)
+
+    assert DailyRollup.objects.exists()
+    exact = (
+        "posts must_reply needs_look answered answered_on_time late waiting breached no_reply_needed spam "
+        "answered_elsewhere on_time_rate"
+    ).split()
+    for name in exact:
+        assert getattr(from_rollups.total, name) == getattr(raw, name), name
+    # Percentiles: the rollups' within one bucket of the raw times themselves.
+    answered = [
+        (post.first_response_at - post.published_at).total_seconds()
+        for post in rollups.incoming(first, last).filter(must_reply=True, first_response_at__isnull=False)
+    ]
+    for share, found in ((0.5, from_rollups.total.p50), (0.9, from_rollups.total.p90)):
+        assert bucket_of(found) == bucket_of(exact_percentile(answered, share))
+    # Every cut adds up the same way as the raw posts do.
+    for channel in history:
+        assert from_rollups.by["channel"][channel.pk].posts == raw_figures(first, last, NOW, channel.pk)[0].posts
+    assert sum(figures.posts for figures in from_rollups.by["day"].values()) == raw.posts
+    assert sum(figures.posts for figures in from_rollups.by["target_group"].values()) == raw.posts
+    per_category = sum(part.posts for key, part in by_key.items() if "technical_problem" in key[2].split("+"))
+    assert from_rollups.by["category"]["technical_problem"].posts == per_category
+
+
+def test_a_late_answer_and_a_marked_day_are_computed_again(history):
+    first = TODAY - timedelta(days=10)
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(first, TODAY - timedelta(days=1))
+        before = report(first, TODAY, now=NOW).total
+        old = Post.objects.filter(published_at__lt=at(first, 23, 59), must_reply=True, status="open").first()
+        assert old is not None
+        Post.objects.filter(pk=old.pk).update(first_response_at=NOW, status="answered")
+        # Ten days back is within RECENT_DAYS: the next run counts the answer.
+        rollups.recompute_recent()
+        after = report(first, TODAY, now=NOW).total
+        assert (after.answered, after.waiting) == (before.answered + 1, before.waiting - 1)
+
+        # A day further back than the sliding window is computed once it is marked.
+        far = TODAY - timedelta(days=rollups.RECENT_DAYS + 5)
+        Post.objects.create(
+            channel=history[0], external_id="far", kind="comment", published_at=at(far, 12), received_at=at(far, 12)
+        )
+        rollups.recompute_recent()
+        assert report(far, far, now=NOW).total.posts == 0
+        rollups.mark_days([far])
+        rollups.recompute_recent()
+        assert report(far, far, now=NOW).total.posts == 1
+        assert not RollupDay.objects.exists()
+
+
+def test_service_time_counts_the_policys_hours(db):
+    channel = ChannelFactory()
+    friday = date(2026, 5, 15)
+    Post.objects.create(
+        channel=channel,
+        external_id="weekend",
+        kind="comment",
+        published_at=at(friday, 15),
+        received_at=at(friday, 15),
+        must_reply=True,
+        due_at=at(friday, 19),
+        first_response_at=at(friday + timedelta(days=3), 9),  # Monday 09:00
+        status="answered",
+    )
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(friday, friday)
+        found = report(friday, friday, now=NOW).total
+    # 1 h on Friday, 12 h on Saturday and on Sunday, 1 h on Monday, in the bucket of 26 h.
+    assert bucket_of(found.service_p50) == bucket_of(26 * 3600)
+    assert bucket_of(found.p50) == bucket_of(66 * 3600)
+
+
+# --- The API -----------------------------------------------------------------------------
+
+
+def test_the_summary_answers_the_figures_and_by_channel(client, lars, history):
+    first = TODAY - timedelta(days=10)
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(first, TODAY - timedelta(days=1))
+        client.force_login(lars)
+        answer = client.get(reverse("api:reports-summary"), {"start": first.isoformat(), "end": TODAY.isoformat()})
+        raw, _ = raw_figures(first, TODAY, NOW)
+        one = client.get(
+            reverse("api:reports-summary"),
+            {"start": first.isoformat(), "end": TODAY.isoformat(), "channel": history[1].pk},
+        )
+
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["posts"] == raw.posts and body["must_reply"] == raw.must_reply
+    assert body["answered"] == raw.answered and body["answered_on_time"] == raw.answered_on_time
+    assert body["breached"] == raw.breached
+    assert body["on_time_rate"] == pytest.approx(raw.on_time_rate)
+    assert set(body["first_response_seconds"]) == {"p50", "p90"}
+    assert set(body["first_response_service_seconds"]) == {"p50", "p90"}
+    assert sorted(entry["channel"] for entry in body["by_channel"]) == sorted(channel.pk for channel in history)
+    assert sum(entry["posts"] for entry in body["by_channel"]) == body["posts"]
+    by_channel = {entry["channel"]: entry for entry in body["by_channel"]}
+    assert one.json()["posts"] == by_channel[history[1].pk]["posts"]
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"end": "2026-05-20"}, "start"),
+        ({"start": "2026-05-20", "end": "2026-05-19"}, "end"),
+        ({"start": "2026-13-01", "end": "2026-05-19"}, "start"),
+        ({"start": "1999-12-31", "end": "2000-01-02"}, "start"),
+        ({"start": "2020-01-01", "end": "2026-01-01"}, "end"),
+        ({"start": "2026-05-01", "end": "2026-05-02", "channel": "999999"}, "channel"),
+        ({"start": "2026-05-01", "end": "2026-05-02", "channel": "x"}, "channel"),
+    ],
+)
+def test_a_bad_parameter_is_a_400_that_names_it(client, lars, query, named):
+    client.force_login(lars)
+    answer = client.get(reverse("api:reports-summary"), query)
+    assert answer.status_code == 400 and named in answer.json()
+
+
+def test_only_managers_and_the_communication_unit_read_the_summary(client, ola, ingrid, db):
+    query = {"start": "2026-05-01", "end": "2026-05-02"}
+    assert client.get(reverse("api:reports-summary"), query).status_code in (401, 403)
+    client.force_login(ola)
+    assert client.get(reverse("api:reports-summary"), query).status_code == 403
+    client.force_login(ingrid)
+    empty = client.get(reverse("api:reports-summary"), query).json()
+    assert (empty["posts"], empty["on_time_rate"], empty["by_channel"]) == (0, None, [])
+
+
+def test_the_summary_is_in_the_openapi_schema(client, lars):
+    client.force_login(lars)
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/reports/summary/"]["get"]
+    assert {parameter["name"] for parameter in operation["parameters"]} == {"start", "end", "channel"}
+    assert {"200", "400", "403"} <= set(operation["responses"])
