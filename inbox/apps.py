@@ -12,7 +12,10 @@ class InboxConfig(AppConfig):
         from strategy.signals import strategy_loaded
 
         from . import selectors
+        from .reports import signals as report_signals
         from .work import saved_replies
+
+        report_signals.connect()
 
         def queue_size(slug: str):
             return lambda user: selectors.queue_posts(slug, user).count()

@@ -324,6 +324,7 @@ CELERY_TASK_ROUTES = {
     "inbox.triage.retriage_post": {"queue": "bulk"},
     "inbox.triage.retrain_model": {"queue": "bulk"},
     "inbox.triage.train_model": {"queue": "bulk"},
+    "inbox.reports.recompute_rollups": {"queue": "bulk"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
@@ -335,6 +336,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "inbox.tasks.sweep_deadlines_task", "schedule": INBOX_SWEEP_SECONDS},
     "sweep-untriaged": {"task": "inbox.triage.sweep_untriaged", "schedule": INBOX_SWEEP_SECONDS},
     "sweep-outbox": {"task": "inbox.work.sweep_outbox", "schedule": INBOX_SWEEP_SECONDS},
+    # The dashboards' rollups: the last closed days (late answers) and the days marked (a changed policy).
+    "recompute-rollups": {"task": "inbox.reports.recompute_rollups", "schedule": INBOX_SWEEP_SECONDS},
     # The learned triage learns from the week's decisions: Monday 03:00, Oslo time.
     "retrain-triage-model": {
         "task": "inbox.triage.retrain_model",

@@ -291,3 +291,25 @@ def test_the_summary_is_in_the_openapi_schema(client, lars):
     operation = schema["paths"]["/api/v1/reports/summary/"]["get"]
     assert {parameter["name"] for parameter in operation["parameters"]} == {"start", "end", "channel"}
     assert {"200", "400", "403"} <= set(operation["responses"])
+
+
+def test_a_changed_policy_marks_every_day_and_the_command_rebuilds(history, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from strategy.models import ResponsePolicy
+
+    with time_machine.travel(NOW, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            ResponsePolicy.objects.create(
+                promptly_hours=2,
+                working_start=time(9),
+                working_end=time(15),
+                on_duty_start=time(10),
+                on_duty_end=time(18),
+            )
+        marked = set(RollupDay.objects.values_list("day", flat=True))
+        assert marked == {TODAY - timedelta(days=offset) for offset in range(1, 11)}
+
+        call_command("rebuild_rollups", verbosity=0)
+        assert set(DailyRollup.objects.values_list("day", flat=True)) == marked
+        assert not RollupDay.objects.exists()
