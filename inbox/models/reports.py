@@ -41,7 +41,10 @@ class DailyRollup(models.Model):
     for _slot in range(SLOTS):
         locals()[f"wall_{_slot}"] = models.PositiveIntegerField(default=0)
         locals()[f"service_{_slot}"] = models.PositiveIntegerField(default=0)
-    del _slot
+    # How many of the day's posts came in each hour (Oslo time): the weekday x hour heatmap.
+    for _hour in range(24):
+        locals()[f"hour_{_hour}"] = models.PositiveIntegerField(default=0)
+    del _slot, _hour
     computed_at = models.DateTimeField(_("computed"))
 
     class Meta:

@@ -120,6 +120,8 @@ class Tally:
     answered_elsewhere: int = 0
     response: list[int] = field(default_factory=lambda: [0] * SLOTS)
     service: list[int] = field(default_factory=lambda: [0] * SLOTS)
+    # Posts by the Oslo hour they were published in.
+    hours: list[int] = field(default_factory=lambda: [0] * 24)
 
     COUNTS = (
         "posts",
@@ -134,6 +136,7 @@ class Tally:
 
     def add(self, row: PostRow) -> None:
         self.posts += 1
+        self.hours[row.published_at.astimezone(OSLO).hour] += 1
         if not row.must_reply:
             return
         self.must_reply += 1
@@ -158,6 +161,7 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.response = [a + b for a, b in zip(self.response, _slots(other.response), strict=True)]
         self.service = [a + b for a, b in zip(self.service, _slots(other.service), strict=True)]
+        self.hours = [a + b for a, b in zip(self.hours, other.hours, strict=True)]
         return self
 
     @property
@@ -285,3 +289,13 @@ def overall(tallies: dict[tuple, Tally], waiting: Iterable[Waiting], now: dateti
     for part in tallies.values():
         total.merge(part)
     return figures(total, waiting, now)
+
+
+def heatmap(by_day: dict[tuple, Tally]) -> list[list[int]]:
+    """Posts per weekday (0 Monday) and Oslo hour, from tallies keyed by day first."""
+    cells = [[0] * 24 for _ in range(7)]
+    for key, part in by_day.items():
+        row = cells[key[0].weekday()]
+        for hour, count in enumerate(part.hours):
+            row[hour] += count
+    return cells

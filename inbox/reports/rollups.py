@@ -109,6 +109,8 @@ def _rollup(key: tuple, part: Tally, now: datetime) -> DailyRollup:
     for slot in range(SLOTS):
         setattr(rollup, f"wall_{slot}", part.response[slot])
         setattr(rollup, f"service_{slot}", part.service[slot])
+    for hour in range(24):
+        setattr(rollup, f"hour_{hour}", part.hours[hour])
     return rollup
 
 

@@ -21,6 +21,7 @@ from .metrics import (
     categories_key,
     figures,
     grouped,
+    heatmap,
     oslo_day,
 )
 from .rollups import incoming, tally_by_key
@@ -34,6 +35,7 @@ _SUMS = {
     **{name: Sum(name) for name in Tally.COUNTS},
     **{f"wall_{slot}": Sum(f"wall_{slot}") for slot in range(SLOTS)},
     **{f"service_{slot}": Sum(f"service_{slot}") for slot in range(SLOTS)},
+    **{f"hour_{hour}": Sum(f"hour_{hour}") for hour in range(24)},
 }
 _KEY_COLUMNS = ("channel", "categories", "priority", "team", "target_group")
 
@@ -43,6 +45,7 @@ def _tally(row: dict) -> Tally:
         **{name: row[name] or 0 for name in Tally.COUNTS},
         response=[row[f"wall_{slot}"] or 0 for slot in range(SLOTS)],
         service=[row[f"service_{slot}"] or 0 for slot in range(SLOTS)],
+        hours=[row[f"hour_{hour}"] or 0 for hour in range(24)],
     )
 
 
@@ -54,6 +57,10 @@ class Report:
     channel: int | None
     total: Figures
     by: dict[str, dict[object, Figures]]
+    # Posts per weekday (0 Monday) and hour; the response-time histograms of the whole period.
+    heatmap: list[list[int]]
+    response: list[int]
+    service: list[int]
 
 
 def _add(into: dict[tuple, Tally], key: tuple, part: Tally) -> None:
@@ -108,4 +115,6 @@ def report(first: date, last: date, *, now: datetime | None = None, channel: int
         total.merge(part)
     cuts = {name: grouped(by_key, waits, now, name) for name in BY_KEY}
     cuts.update({name: grouped(by_day, waits, now, name) for name in BY_DAY})
-    return Report(first, last, now, channel, figures(total, waits, now), cuts)
+    return Report(
+        first, last, now, channel, figures(total, waits, now), cuts, heatmap(by_day), total.response, total.service
+    )

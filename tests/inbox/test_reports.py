@@ -158,10 +158,20 @@ def test_rollups_and_raw_agree(history):
     raw, by_key = raw_figures(first, last, NOW)
 
     assert DailyRollup.objects.exists()
-    exact = (
-        "posts must_reply needs_look answered answered_on_time late waiting breached no_reply_needed spam "
-        "answered_elsewhere on_time_rate"
-    ).split()
+    exact = [
+        "posts",
+        "must_reply",
+        "needs_look",
+        "answered",
+        "answered_on_time",
+        "late",
+        "waiting",
+        "breached",
+        "no_reply_needed",
+        "spam",
+        "answered_elsewhere",
+        "on_time_rate",
+    ]
     for name in exact:
         assert getattr(from_rollups.total, name) == getattr(raw, name), name
     # Percentiles: the rollups' within one bucket of the raw times themselves.
@@ -313,3 +323,15 @@ def test_a_changed_policy_marks_every_day_and_the_command_rebuilds(history, djan
         call_command("rebuild_rollups", verbosity=0)
         assert set(DailyRollup.objects.values_list("day", flat=True)) == marked
         assert not RollupDay.objects.exists()
+
+
+def test_the_heatmap_counts_posts_by_weekday_and_oslo_hour(history):
+    first = TODAY - timedelta(days=10)
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(first, TODAY - timedelta(days=1))
+        cells = report(first, TODAY, now=NOW).heatmap
+    expected = [[0] * 24 for _ in range(7)]
+    for published in rollups.incoming(first, TODAY).values_list("published_at", flat=True):
+        local = published.astimezone(OSLO)
+        expected[local.weekday()][local.hour] += 1
+    assert cells == expected
