@@ -1,16 +1,19 @@
 """Reads of the inbox: filters and the queues staff work from, each an indexed query."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import connections
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from strategy.models import Channel
+from strategy.rota import public_holidays
 
 from .models import Author, Forward, OutboxMessage, Post, ReplyApproval
 
@@ -24,6 +27,7 @@ POST_FILTER_LOOKUPS = {
     "language": "language",
     "published_after": "published_at__gte",
     "published_before": "published_at__lt",
+    "target_group": "author__target_group_id",
 }
 
 OPEN = (Post.Status.NEW, Post.Status.OPEN)
@@ -31,13 +35,88 @@ OPEN = (Post.Status.NEW, Post.Status.OPEN)
 SENT = (OutboxMessage.Status.SENT, OutboxMessage.Status.SANDBOX)
 
 
-def filter_posts(posts: QuerySet[Post], **filters) -> QuerySet[Post]:
+# A filter's value for "not set" (no team, no target group): the reports' drill-down links use it.
+NONE = "none"
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def outcome_filter(outcome: str, now: datetime) -> Q:
+    """
+    What became of a post, exactly as `inbox.reports.metrics` counts it, so that a
+    dashboard's figure opens the list of its posts.
+    """
+    must = Q(must_reply=True)
+    answered = must & Q(first_response_at__isnull=False)
+    unanswered = must & Q(first_response_at__isnull=True)
+    waiting = unanswered & Q(status__in=OPEN)
+    closed = unanswered & Q(status=Post.Status.CLOSED)
+    return {
+        "answered": answered,
+        "on_time": answered & (Q(due_at__isnull=True) | Q(first_response_at__lte=F("due_at"))),
+        "late": answered & Q(due_at__isnull=False, first_response_at__gt=F("due_at")),
+        "waiting": waiting,
+        "breached": waiting & Q(due_at__lte=now),
+        "needs_look": must & Q(needs_look=True),
+        "handled_without_reply": closed & Q(close_reason__in=list(Post.CloseReason.values)),
+        **{reason: closed & Q(close_reason=reason) for reason in Post.CloseReason.values},
+    }[outcome]
+
+
+OUTCOMES = (
+    "answered",
+    "on_time",
+    "late",
+    "waiting",
+    "breached",
+    "needs_look",
+    "handled_without_reply",
+    *Post.CloseReason.values,
+)
+
+
+def _when(posts: QuerySet[Post], filters: dict) -> QuerySet[Post]:
+    """The Oslo weekday, hour and kind of day a post was published on (the reports' cuts)."""
+    if filters.get("weekday") not in (None, ""):
+        posts = posts.annotate(local_weekday=ExtractIsoWeekDay("published_at", tzinfo=OSLO)).filter(
+            local_weekday=int(filters["weekday"]) + 1
+        )
+    if filters.get("hour") not in (None, ""):
+        posts = posts.annotate(local_hour=ExtractHour("published_at", tzinfo=OSLO)).filter(
+            local_hour=int(filters["hour"])
+        )
+    kind = filters.get("day_type")
+    if kind:
+        after, before = filters.get("published_after"), filters.get("published_before")
+        holidays = public_holidays(
+            timezone.localdate(after) if after else date(2000, 1, 1),
+            timezone.localdate(before) if before else timezone.localdate() + timedelta(days=366),
+        )
+        posts = posts.annotate(
+            local_day=TruncDate("published_at", tzinfo=OSLO),
+            local_isoday=ExtractIsoWeekDay("published_at", tzinfo=OSLO),
+        )
+        if kind == "weekend":
+            posts = posts.filter(local_isoday__gte=6)
+        elif kind == "holiday":
+            posts = posts.filter(local_isoday__lte=5, local_day__in=holidays)
+        else:
+            posts = posts.filter(local_isoday__lte=5).exclude(local_day__in=holidays)
+    return posts
+
+
+def filter_posts(posts: QuerySet[Post], *, now: datetime | None = None, **filters) -> QuerySet[Post]:
     """Narrow posts by validated filters (the API's query parameters, the inbox's filter form)."""
     for name, lookup in POST_FILTER_LOOKUPS.items():
-        if filters.get(name) not in (None, ""):
-            posts = posts.filter(**{lookup: filters[name]})
+        value = filters.get(name)
+        if value == NONE:
+            posts = posts.filter(**{f"{lookup}__isnull": True})
+        elif value not in (None, ""):
+            posts = posts.filter(**{lookup: value})
     if filters.get("category"):
         posts = posts.filter(in_category(posts.db, filters["category"]))
+    if filters.get("outcome"):
+        posts = posts.filter(outcome_filter(filters["outcome"], now or timezone.now()))
+    posts = _when(posts, filters)
     if filters.get("q"):
         posts = search(posts, filters["q"])
     return posts

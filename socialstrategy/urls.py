@@ -28,6 +28,7 @@ urlpatterns = [
     path("strategy/", include("strategy.urls")),
     path("webhooks/", include("inbox.ingest.urls")),
     path("inbox/", include("inbox.urls")),
+    path("reports/", include("inbox.report_urls")),
     path("api/v1/", include("inbox.api.urls")),
     path("admin/", admin.site.urls),
 ]

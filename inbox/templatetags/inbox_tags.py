@@ -10,6 +10,8 @@ from inbox.triage.deadlines import standing
 
 register = template.Library()
 
+NOTHING, MINUS = "\u2013", "\u2212"  # an en dash (no figure), a minus sign
+
 DUE_SOON = timedelta(hours=1)
 
 
@@ -85,3 +87,47 @@ def tone_words(threshold) -> str:
     if value <= 0.2:
         return _("neutral or negative tone")
     return _("any tone but very positive")
+
+
+@register.filter
+def seconds(value) -> str:
+    """A time in seconds as people say it: "45 s", "12 min", "2 h 05 min", "3 d 4 h"; a dash for none."""
+    if value is None or value == "":
+        return NOTHING
+    total = round(float(value))
+    if total < 60:
+        return _("%(s)s s") % {"s": total}
+    minutes = round(total / 60)
+    if minutes < 60:
+        return _("%(m)s min") % {"m": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return _("%(h)s h %(m)02d min") % {"h": hours, "m": minutes}
+    days, hours = divmod(hours, 24)
+    return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+
+
+@register.filter
+def percent(value, places: int = 0) -> str:
+    """A share (0 to 1) as a percentage in the reader's format ("87 %"); a dash for none."""
+    if value is None or value == "":
+        return NOTHING
+    return _("%(value)s %%") % {"value": floatformat(float(value) * 100, places)}
+
+
+@register.filter
+def points(value) -> str:
+    """A change in a share, in percentage points, signed ("+4,2 pp", "-1 pp" with a minus sign); "" for none."""
+    if value is None:
+        return ""
+    number = float(value) * 100
+    sign = "+" if number > 0.05 else MINUS if number < -0.05 else "±"
+    return _("%(sign)s%(value)s pp") % {"sign": sign, "value": floatformat(abs(number), 1)}
+
+
+@register.filter
+def heat(count, top) -> int:
+    """A heatmap cell's shade, 0 to 5, by its count against the largest (with the count always written)."""
+    if not count or not top:
+        return 0
+    return max(1, min(5, round(5 * count / top)))

@@ -15,14 +15,29 @@ from django.views.decorators.http import require_POST
 
 from socialstrategy.forms import PersonChoiceField
 from socialstrategy.people import display_name
-from strategy.models import CATEGORY_CHOICES, Channel, Team
+from strategy.models import CATEGORY_CHOICES, Channel, TargetGroup, Team
 from strategy.selectors import rota_of_teams
 
 from ..forms import BulkForm, people_who_work_posts
 from ..models import Post
-from ..selectors import QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts, queues_for
+from ..selectors import NONE, QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts, queues_for
 from ..work import access, bulk
 from ..work.bulk import BulkAction
+
+# What became of a post (inbox.selectors.outcome_filter), as the reports count it.
+OUTCOME_CHOICES = [
+    ("answered", _("answered")),
+    ("on_time", _("answered on time")),
+    ("late", _("answered late")),
+    ("waiting", _("waiting for an answer")),
+    ("breached", _("past its deadline, unanswered")),
+    ("needs_look", _("needed a look")),
+    ("handled_without_reply", _("closed without a reply")),
+    ("no_reply_needed", _("closed: no reply needed")),
+    ("spam", _("closed: spam")),
+    ("answered_elsewhere", _("closed: answered elsewhere")),
+]
+DAY_TYPE_CHOICES = [("weekday", _("working day")), ("weekend", _("weekend")), ("holiday", _("public holiday"))]
 
 
 class InboxFilterForm(forms.Form):
@@ -32,13 +47,24 @@ class InboxFilterForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("any")), *CATEGORY_CHOICES], required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("any")), *Post.Priority.choices], required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("any"))
+    team = forms.ChoiceField(label=_("Team"), required=False)
     # The people a post can be given to: whoever works the inbox (not managers, not the admin).
     assignee = PersonChoiceField(label=_("Assignee"), queryset=None, required=False, empty_label=_("anyone"))
     language = forms.ChoiceField(
         label=_("Language"), choices=[("", _("any")), ("nb", _("Norwegian")), ("en", _("English"))], required=False
     )
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("any")), *Post.Status.choices], required=False)
+    must_reply = forms.ChoiceField(
+        label=_("Must reply"),
+        choices=[("", _("any")), ("yes", _("must reply")), ("no", _("no reply needed"))],
+        required=False,
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", _("any")), *OUTCOME_CHOICES], required=False)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    day_type = forms.ChoiceField(label=_("Day"), choices=[("", _("any")), *DAY_TYPE_CHOICES], required=False)
+    # From the reports' heatmap: the Oslo weekday (0 Monday) and hour a post came in.
+    weekday = forms.IntegerField(required=False, min_value=0, max_value=6, widget=forms.HiddenInput)
+    hour = forms.IntegerField(required=False, min_value=0, max_value=23, widget=forms.HiddenInput)
     published_after = forms.DateField(
         label=_("Published from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -49,11 +75,22 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = people_who_work_posts()
+        nobody = [("", _("any")), (NONE, _("none"))]
+        self.fields["team"].choices = [*nobody, *((str(team.pk), team.name) for team in Team.objects.all())]
+        self.fields["target_group"].choices = [
+            ("", _("any")),
+            (NONE, _("not set")),
+            *((str(group.pk), group.name) for group in TargetGroup.objects.all()),
+        ]
 
     def filters(self) -> dict:
         data = dict(self.cleaned_data)
-        for name in ("channel", "team", "assignee"):
+        for name in ("channel", "assignee"):
             data[name] = data[name].pk if data.get(name) else None
+        for name in ("team", "target_group"):
+            value = data.get(name)
+            data[name] = NONE if value == NONE else int(value) if value else None
+        data["must_reply"] = {"yes": True, "no": False}.get(data.get("must_reply"))
         for name in ("published_after", "published_before"):
             if data.get(name):
                 data[name] = timezone.make_aware(timezone.datetime.combine(data[name], timezone.datetime.min.time()))
@@ -70,8 +107,12 @@ def inbox_queue(request: HttpRequest, slug: str = "today") -> HttpResponse:
     now = timezone.now()
     form = InboxFilterForm(request.GET or None)
     posts = queue_posts(slug, request.user, now)
+    matching = None
     if form.is_valid():
-        posts = filter_posts(posts, **form.filters())
+        posts = filter_posts(posts, now=now, **form.filters())
+        # Filtered (a drill-down from the reports, say): how many posts the list holds in all.
+        if any(value not in (None, "") for value in form.cleaned_data.values()):
+            matching = posts.count()
     page = page_of(posts, queue.ordering, request.GET.get("after", ""))
     query = request.GET.copy()
     query.pop("after", None)
@@ -85,6 +126,7 @@ def inbox_queue(request: HttpRequest, slug: str = "today") -> HttpResponse:
         "query": query.urlencode(),
         "category_names": dict(CATEGORY_CHOICES),
         "can_bulk": access.is_communication_unit(request.user),
+        "matching": matching,
     }
     if request.htmx and request.htmx.target == "queue-rows":
         return render(request, "inbox/_queue_rows.html", context)

@@ -3,7 +3,9 @@ The dashboards' figures (#13): the pure definitions, the daily rollups against t
 posts, late answers and changed days computed again, and the API's summary.
 """
 
+import html
 import random
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -335,3 +337,50 @@ def test_the_heatmap_counts_posts_by_weekday_and_oslo_hour(history):
         local = published.astimezone(OSLO)
         expected[local.weekday()][local.hour] += 1
     assert cells == expected
+
+
+def test_the_rollups_hold_a_column_for_every_bucket():
+    from inbox.models import reports as stored
+
+    assert stored.SLOTS == metrics.SLOTS
+    names = {field.name for field in DailyRollup._meta.get_fields()}
+    assert {f"wall_{slot}" for slot in range(metrics.SLOTS)} <= names
+    assert f"wall_{metrics.SLOTS}" not in names
+
+
+# --- The page ----------------------------------------------------------------------------
+
+LINK = re.compile(r'<a (?:class="tile-value" )?href="(/inbox/queue/all/\?[^"]+)">(\d+)</a>')
+
+
+def test_every_number_on_the_page_opens_exactly_its_posts(client, lars, history):
+    first = TODAY - timedelta(days=10)
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(first, TODAY - timedelta(days=1))
+        client.force_login(lars)
+        page = client.get(
+            reverse("reports:dashboard"), {"period": "custom", "start": first.isoformat(), "end": TODAY.isoformat()}
+        )
+        assert page.status_code == 200
+        links = LINK.findall(page.content.decode())
+        # Tiles, the by-day table, the heatmap and six tables by dimension: hundreds of numbers.
+        assert len(links) > 250
+        for href, value in links:
+            listed = client.get(html.unescape(href))
+            assert listed.context["matching"] == int(value), href
+
+
+def test_the_period_defaults_to_30_days_and_a_bad_one_says_why(client, lars, db):
+    client.force_login(lars)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("reports:dashboard"))
+        assert (page.context["first"], page.context["last"]) == (TODAY - timedelta(days=29), TODAY)
+        bad = client.get(reverse("reports:dashboard"), {"period": "custom", "start": "2026-05-20", "end": "2026-05-01"})
+    assert bad.status_code == 200
+    assert "Den siste dagen kommer før den første." in bad.content.decode()
+    assert (bad.context["first"], bad.context["last"]) == (TODAY - timedelta(days=29), TODAY)
+
+
+def test_employees_do_not_see_the_dashboard(client, ola, db):
+    client.force_login(ola)
+    assert client.get(reverse("reports:dashboard")).status_code == 403

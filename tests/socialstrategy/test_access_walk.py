@@ -65,6 +65,8 @@ TABLE = {
     "inbox:post-author-link": ("login", 405, 405, 405),
     "inbox:post-author-unlink": ("login", 405, 405, 405),
     "inbox:bulk": ("login", 405, 405, 405),
+    "reports:dashboard": ("login", 403, 200, 200),
+    "api:reports-summary": (401, 403, 400, 400),  # without its dates, a 400 naming them
     "inbox:saved-replies": ("login", 200, 200, 200),  # everyone who answers reads them
     "inbox:saved-reply-create": ("login", 403, 403, 200),
     "inbox:saved-reply-update": ("login", 403, 403, 200),

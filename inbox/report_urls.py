@@ -1,0 +1,11 @@
+"""/reports/: the managers' dashboard (views in inbox/views/reports.py)."""
+
+from django.urls import path
+
+from .views import reports
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", reports.dashboard, name="dashboard"),
+]

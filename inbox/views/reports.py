@@ -1,0 +1,274 @@
+"""
+/reports/: the managers' dashboard. Are we answering in time, on which channels, for
+whom and how fast: a period's figures against the one before, by day, by hour and by
+each dimension, and every number a link to the inbox list of exactly its posts.
+The figures are `inbox.reports`; this view chooses the period and lays them out.
+"""
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Team
+
+from ..reports.metrics import BUCKETS, Figures, Tally, figures
+from ..reports.selectors import report
+from ..selectors import NONE
+from .queues import DAY_TYPE_CHOICES
+
+PERIODS = [
+    ("today", _("Today")),
+    ("7d", _("7 days")),
+    ("30d", _("30 days")),
+    ("quarter", _("This quarter")),
+    ("12m", _("12 months")),
+    ("custom", _("Chosen days")),
+]
+DASH = "\u2013"  # an en dash, between a bucket's bounds
+# The longest period the page shows at once, in days (as the API).
+LONGEST_PERIOD = 1100
+
+
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ModelChoiceField(
+        label=_("Channel"), queryset=Channel.objects.all(), required=False, empty_label=_("all channels")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if cleaned.get("period") != "custom":
+            return cleaned
+        if not start or not end:
+            raise forms.ValidationError(_("Give both the first and the last day."))
+        for name, day in (("start", start), ("end", end)):
+            if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+                self.add_error(name, _("Choose a day between 2000 and 2100."))
+        if end < start:
+            self.add_error("end", _("The last day comes before the first."))
+        elif (end - start).days >= LONGEST_PERIOD:
+            self.add_error("end", _("At most %(days)s days at once.") % {"days": LONGEST_PERIOD})
+        return cleaned
+
+    def days(self, today: date) -> tuple[date, date, str]:
+        """The period's first and last day (Oslo) and its key; 30 days when the form says nothing usable."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        period = data.get("period") or "30d"
+        if period == "custom":
+            return data["start"], data["end"], period
+        if period == "today":
+            return today, today, period
+        if period == "7d":
+            return today - timedelta(days=6), today, period
+        if period == "quarter":
+            return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today, period
+        if period == "12m":
+            return today - timedelta(days=364), today, period
+        return today - timedelta(days=29), today, "30d"
+
+
+@dataclass
+class Link:
+    """A figure on the page and the inbox list of its posts."""
+
+    value: object
+    href: str
+
+
+class Drill:
+    """Links into the inbox ("all" queue) filtered to a period, a channel and more."""
+
+    def __init__(self, first: date, last: date, channel: int | None):
+        self.base = {"published_after": first.isoformat(), "published_before": (last + timedelta(days=1)).isoformat()}
+        if channel:
+            self.base["channel"] = str(channel)
+        self.queue = reverse("inbox:queue", args=["all"])
+
+    def __call__(self, value, **filters) -> Link:
+        query = {**self.base, **{name: str(setting) for name, setting in filters.items() if setting is not None}}
+        return Link(value, f"{self.queue}?{urlencode(query)}")
+
+
+# A figure's column: its name in Figures, its heading, and the filter that lists its posts.
+COLUMNS = [
+    ("posts", _("Posts"), {}),
+    ("must_reply", _("Must reply"), {"must_reply": "yes"}),
+    ("answered_on_time", _("On time"), {"outcome": "on_time"}),
+    ("late", _("Late"), {"outcome": "late"}),
+    ("waiting", _("Waiting"), {"outcome": "waiting"}),
+    ("breached", _("Breached"), {"outcome": "breached"}),
+    ("handled_without_reply", _("Closed without a reply"), {"outcome": "handled_without_reply"}),
+]
+
+
+def _row(label: str, found: Figures, drill: Drill, filters: dict) -> dict:
+    return {
+        "label": label,
+        "cells": [drill(getattr(found, name), **filters, **extra) for name, _heading, extra in COLUMNS],
+        "figures": found,
+    }
+
+
+def _names() -> dict[str, dict]:
+    return {
+        "channel": dict(Channel.objects.values_list("pk", "name")),
+        "team": {team.pk: team.name for team in Team.objects.all()},
+        "target_group": {group.pk: group.name for group in TargetGroup.objects.all()},
+        "category": dict(CATEGORY_CHOICES),
+        "priority": dict(Priority.choices),
+        "day_type": dict(DAY_TYPE_CHOICES),
+    }
+
+
+DIMENSIONS = [
+    ("channel", _("By channel")),
+    ("category", _("By category")),
+    ("priority", _("By priority")),
+    ("team", _("By team")),
+    ("target_group", _("By target group")),
+    ("day_type", _("Working days, weekends and holidays")),
+]
+
+
+def _tables(found, drill: Drill) -> list[dict]:
+    names = _names()
+    tables = []
+    for dimension, title in DIMENSIONS:
+        rows = []
+        for value, part in found.by[dimension].items():
+            label = names[dimension].get(value) or (_("not set") if value is None else str(value))
+            rows.append(_row(str(label), part, drill, {dimension: NONE if value is None else value}))
+        rows.sort(key=lambda row: (-row["figures"].posts, row["label"]))
+        tables.append({"key": dimension, "title": title, "rows": rows})
+    return tables
+
+
+def _trend(found, drill: Drill) -> list[dict]:
+    empty = figures(Tally(), [], found.now)
+    days = []
+    day = found.first
+    while day <= found.last:
+        part = found.by["day"].get(day, empty)
+        one = Drill(day, day, found.channel)
+        days.append(
+            {
+                "day": day,
+                "posts": one(part.posts),
+                "must_reply": one(part.must_reply, must_reply="yes"),
+                "on_time": one(part.answered_on_time, outcome="on_time"),
+                "late": one(part.late, outcome="late"),
+                "rate": part.on_time_rate,
+            }
+        )
+        day += timedelta(days=1)
+    return days
+
+
+def _bucket_labels() -> list[str]:
+    def short(seconds: int) -> str:
+        if seconds < 3600:
+            return _("%(n)s min") % {"n": seconds // 60}
+        if seconds < 86400:
+            return _("%(n)s h") % {"n": f"{seconds / 3600:g}"}
+        return _("%(n)s d") % {"n": seconds // 86400}
+
+    labels = [_("up to %(time)s") % {"time": short(BUCKETS[0])}]
+    labels += [f"{short(low)}{DASH}{short(high)}" for low, high in itertools.pairwise(BUCKETS)]
+    labels.append(_("over %(time)s") % {"time": short(BUCKETS[-1])})
+    return labels
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
+
+
+@permission_required("inbox.view_dailyrollup", raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None)
+    first, last, period = form.days(today)
+    channel = form.cleaned_data.get("channel") if form.is_bound and form.is_valid() else None
+    channel_id = channel.pk if channel else None
+    found = report(first, last, channel=channel_id)
+    length = (last - first).days + 1
+    before = report(first - timedelta(days=length), first - timedelta(days=1), channel=channel_id)
+    drill = Drill(first, last, channel_id)
+    total, previous = found.total, before.total
+    tiles = [
+        {
+            "label": _("Answered on time"),
+            "rate": total.on_time_rate,
+            "previous_rate": previous.on_time_rate,
+            "change": _change(total.on_time_rate, previous.on_time_rate),
+            "link": drill(total.answered_on_time, outcome="on_time"),
+            "judged": total.answered + total.breached,
+            "headline": True,
+        },
+        {"label": _("Posts"), "link": drill(total.posts), "previous": previous.posts},
+        {"label": _("Must reply"), "link": drill(total.must_reply, must_reply="yes"), "previous": previous.must_reply},
+        {"label": _("Answered"), "link": drill(total.answered, outcome="answered"), "previous": previous.answered},
+        {"label": _("Late"), "link": drill(total.late, outcome="late"), "previous": previous.late},
+        {"label": _("Breached, unanswered"), "link": drill(total.breached, outcome="breached"), "previous": None},
+        {
+            "label": _("Closed without a reply"),
+            "link": drill(total.handled_without_reply, outcome="handled_without_reply"),
+            "previous": previous.handled_without_reply,
+        },
+    ]
+    labels = _bucket_labels()
+    weekdays = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+    context = {
+        "form": form,
+        "period": period,
+        "periods": PERIODS,
+        "first": first,
+        "last": last,
+        "previous_first": before.first,
+        "previous_last": before.last,
+        "channel": channel,
+        "total": total,
+        "previous": previous,
+        "tiles": tiles,
+        "times": [
+            (_("Median (p50)"), total.p50, total.service_p50, previous.p50, previous.service_p50),
+            (_("90th percentile (p90)"), total.p90, total.service_p90, previous.p90, previous.service_p90),
+        ],
+        "handled": [
+            (_("no reply needed"), drill(total.no_reply_needed, outcome="no_reply_needed")),
+            (_("spam"), drill(total.spam, outcome="spam")),
+            (_("answered elsewhere"), drill(total.answered_elsewhere, outcome="answered_elsewhere")),
+        ],
+        "columns": [heading for _name, heading, _extra in COLUMNS],
+        "tables": _tables(found, drill),
+        "trend": _trend(found, drill),
+        "distribution": list(zip(labels, found.response, found.service, strict=True)),
+        "heatmap": [
+            (weekdays[weekday], [drill(count, weekday=weekday, hour=hour) for hour, count in enumerate(row)])
+            for weekday, row in enumerate(found.heatmap)
+        ],
+        "heatmap_top": max((max(row) for row in found.heatmap), default=0),
+        "hours": range(24),
+    }
+    context["trend_chart"] = {
+        "labels": [formats.date_format(day["day"], "D j.n.") for day in context["trend"]],
+        "posts": [day["posts"].value for day in context["trend"]],
+        "rate": [None if day["rate"] is None else round(100 * day["rate"], 1) for day in context["trend"]],
+    }
+    context["distribution_chart"] = {
+        "labels": [str(label) for label in labels],
+        "wall": list(found.response),
+        "service": list(found.service),
+    }
+    return render(request, "inbox/reports/dashboard.html", context)
