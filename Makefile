@@ -39,11 +39,13 @@ demo: install
 	$(BIN)/python manage.py load_strategy
 	$(BIN)/python manage.py train_triage --if-none
 	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py seed_history --if-empty
 	@echo
 	@echo "  socialstrategy is starting at http://127.0.0.1:$(PORT)/"
 	@echo "  Log in as kommunikasjon or kollega (communication unit), leder (manager) or ansatt (employee);"
 	@echo "  the password is demo. The admin is at /admin/ (admin / demo). Stop with Ctrl-C."
-	@echo "  40 simulated Facebook and X posts arrive in the inbox once the server answers."
+	@echo "  40 simulated Facebook and X posts arrive in the inbox once the server answers;"
+	@echo "  120 days of answered posts are behind them, for the reports at /reports/."
 	@echo
 	($(BIN)/python manage.py simulate_traffic --wait-for-server 120 --count 40 --rate 4 &)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile --port $(PORT)

@@ -333,6 +333,10 @@ class Traffic:
 
     # Shared ------------------------------------------------------------------
 
+    def topic_text(self, *, platform: str, private: bool) -> tuple[Person, str, str, str]:
+        """Someone, a language, a topic and what they write on it (the demo's history writes these too)."""
+        return self._topic_text(platform=platform, private=private)
+
     def _topic_text(self, *, platform: str, private: bool) -> tuple[Person, str, str, str]:
         topics = {
             name: (weight, texts)
