@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import imports, posts, quality, queues, rules, saved_replies
+from .views import authors, imports, posts, quality, queues, rules, saved_replies
 
 app_name = "inbox"
 
@@ -32,8 +32,9 @@ urlpatterns = [
     path("posts/<int:post_id>/spam/", posts.spam, name="post-spam"),
     path("posts/<int:post_id>/reopen/", posts.reopen, name="post-reopen"),
     path("posts/<int:post_id>/notes/", posts.note, name="post-note"),
-    path("posts/<int:post_id>/author/link/", posts.link_author, name="post-author-link"),
-    path("posts/<int:post_id>/author/unlink/", posts.unlink_author, name="post-author-unlink"),
+    path("posts/<int:post_id>/author/link/", authors.link_author, name="post-author-link"),
+    path("posts/<int:post_id>/author/unlink/", authors.unlink_author, name="post-author-unlink"),
+    path("posts/<int:post_id>/author/target-group/", authors.author_group, name="post-author-group"),
     path("saved-replies/", saved_replies.saved_reply_list, name="saved-replies"),
     path("saved-replies/new/", saved_replies.SavedReplyCreate.as_view(), name="saved-reply-create"),
     path("saved-replies/<int:pk>/", saved_replies.SavedReplyUpdate.as_view(), name="saved-reply-update"),

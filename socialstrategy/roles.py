@@ -65,7 +65,6 @@ ROLES: dict[str, set[str]] = {
         "inbox.change_inboxsettings",
         "inbox.view_activity",
         "inbox.view_dailyrollup",
-        "inbox.change_author",
     },
     MANAGER: _all("strategy", STRATEGY_MODELS + RULE_MODELS, ("view",))
     | {

@@ -6,7 +6,7 @@ A post's page and the actions on it. Each action is a form posted here and a cal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from socialstrategy import prg
 from socialstrategy.people import display_name
-from strategy.models import CATEGORY_CHOICES
+from strategy.models import CATEGORY_CHOICES, TargetGroup
 
 from .. import notices
 from ..connectors.base import SendError, SendUnknown
@@ -28,7 +28,7 @@ from ..forms import (
     ReplyForm,
     ReviewForm,
 )
-from ..models import Author, OutboxMessage, Post, ReplyApproval
+from ..models import OutboxMessage, Post, ReplyApproval
 from ..selectors import author_history, thread_of, with_first_responders
 from ..triage import services
 from ..triage.learning.features import describe
@@ -107,6 +107,7 @@ def _render_page(request: HttpRequest, post: Post, status: int = 200, **bound) -
         else [],
         "same_person_candidates": people.same_person_candidates(post.author) if can_work and post.author_id else [],
         "account_query": account_query,
+        "target_groups": list(TargetGroup.objects.all()) if can_work else [],
         "found_accounts": people.find_accounts(post.author, account_query) if account_query else [],
         "sees_history": sees_history,
         "decisions": decisions,
@@ -490,29 +491,3 @@ def evidence_words(evidence) -> list[str]:
         else:
             words.append(item.get("text", "") if isinstance(item, dict) else item.text)
     return words
-
-
-@require_POST
-def link_author(request: HttpRequest, post_id: int) -> HttpResponse:
-    """This post's author and another account are the same person."""
-    post = _post_or_404(request, post_id)
-    if post.author is None:
-        raise Http404
-    other = get_object_or_404(Author, pk=request.POST.get("other"))
-    people.link_authors(author=post.author, other=other, user=request.user)
-    messages.success(
-        request, _("%(one)s and %(other)s are now one person.") % {"one": post.author.label, "other": other.label}
-    )
-    return redirect(f"{reverse('inbox:post-detail', args=[post.pk])}#author-heading")
-
-
-@require_POST
-def unlink_author(request: HttpRequest, post_id: int) -> HttpResponse:
-    """An account linked to this post's author is not the same person after all."""
-    post = _post_or_404(request, post_id)
-    account = get_object_or_404(Author, pk=request.POST.get("account"))
-    if post.author is None or account.person_id is None or account.person_id != post.author.person_id:
-        raise Http404
-    people.unlink_author(author=account, user=request.user)
-    messages.success(request, _("%(name)s is no longer linked.") % {"name": account.label})
-    return redirect(f"{reverse('inbox:post-detail', args=[post.pk])}#author-heading")

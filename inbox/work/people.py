@@ -1,7 +1,7 @@
 """
 One person across platforms: the communication unit links the accounts it knows to
 be the same person (Kari on Facebook is @kari_n on X), so that a post's page shows
-the whole history before anyone answers. `link_authors` and `unlink_author` write;
+the whole history before anyone answers. `link_authors`, `unlink_author` and `set_target_group` write;
 `same_person_candidates` and `find_accounts` read, for the post page.
 """
 
@@ -25,7 +25,22 @@ def link_authors(*, author: Author, other: Author, user) -> Person:
                 found.accounts.update(person=person)
                 found.delete()
         Author.objects.filter(pk__in=[author.pk, other.pk]).update(person=person)
+        # One person, one target group: the one already set wins, this post's author's first.
+        group = author.target_group_id or other.target_group_id
+        if group:
+            person.accounts.filter(target_group__isnull=True).update(target_group_id=group)
     return person
+
+
+def set_target_group(*, author: Author, group, user) -> int:
+    """Who the author is to us (None: not set), for the author and every account linked to them; how many changed."""
+    require(is_communication_unit(user))
+    accounts = (
+        Author.objects.filter(person_id=author.person_id) if author.person_id else Author.objects.filter(pk=author.pk)
+    )
+    changed = accounts.update(target_group=group)
+    author.target_group = group
+    return changed
 
 
 def unlink_author(*, author: Author, user) -> None:

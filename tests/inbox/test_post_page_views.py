@@ -626,3 +626,32 @@ def test_staff_search_for_an_account_by_a_part_of_its_name_and_link_it(client, i
     # A manager reads the page, without the search.
     client.force_login(lars)
     assert 'id="account-search"' not in client.get(page).content.decode()
+
+
+def test_staff_set_the_authors_target_group_for_all_their_linked_accounts(client, ingrid, lars):
+    from inbox.models import Author
+    from inbox.work.people import link_authors
+    from tests.factories import AuthorFactory, ChannelFactory, PostFactory, TargetGroupFactory
+
+    customers = TargetGroupFactory(name_nb="Eksisterende kunder", name_en="Existing customers")
+    facebook = ChannelFactory(platform="facebook", name="Facebook")
+    author = AuthorFactory(platform="facebook", name="Kari Nordmann")
+    other = AuthorFactory(platform="x", name="Kari Nordmann", handle="@kari_n")
+    link_authors(author=author, other=other, user=ingrid)
+    post = PostFactory(channel=facebook, author=author)
+    client.force_login(ingrid)
+    url = reverse("inbox:post-author-group", args=[post.pk])
+
+    answer = client.post(url, {"target_group": customers.pk}, follow=True)
+
+    assert "Kari Nordmann er i Eksisterende kunder nå." in answer.content.decode()
+    assert set(Author.objects.values_list("target_group", flat=True)) == {customers.pk}
+    assert client.post(url, {"target_group": "999999"}, follow=True).status_code == 200
+    assert set(Author.objects.values_list("target_group", flat=True)) == {customers.pk}
+    client.post(url, {"target_group": ""})
+    assert set(Author.objects.values_list("target_group", flat=True)) == {None}
+    # A manager reads it and sets nothing.
+    client.force_login(lars)
+    page = client.get(reverse("inbox:post-detail", args=[post.pk])).content.decode()
+    assert "Målgruppe:</strong> ikke satt" in page
+    assert client.post(url, {"target_group": customers.pk}).status_code == 403

@@ -64,6 +64,7 @@ TABLE = {
     "inbox:post-note": ("login", 405, 405, 405),
     "inbox:post-author-link": ("login", 405, 405, 405),
     "inbox:post-author-unlink": ("login", 405, 405, 405),
+    "inbox:post-author-group": ("login", 405, 405, 405),
     "inbox:bulk": ("login", 405, 405, 405),
     "reports:dashboard": ("login", 403, 200, 200),
     "api:reports-summary": (401, 403, 400, 400),  # without its dates, a 400 naming them
