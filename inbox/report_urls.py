@@ -8,4 +8,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", reports.dashboard, name="dashboard"),
+    path("export/<slug:table>.<slug:kind>", reports.export, name="export"),
 ]

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from .views import authors, imports, posts, quality, queues, rules, saved_replies
+from .views import authors, exports, imports, posts, quality, queues, rules, saved_replies
 
 app_name = "inbox"
 
 urlpatterns = [
     path("", queues.inbox_queue, name="queue-default"),
     path("queue/<slug:slug>/", queues.inbox_queue, name="queue"),
+    path("queue/<slug:slug>/export.<slug:kind>", exports.export_posts, name="queue-export"),
     path("imports/", imports.import_list, name="import-list"),
     path("imports/new/", imports.import_upload, name="import-upload"),
     path("imports/<int:import_id>/", imports.import_detail, name="import-detail"),

@@ -43,6 +43,12 @@ def is_public_holiday(day: date) -> bool:
     return day in holidays.country_holidays("NO", years=day.year)
 
 
+def public_holidays(first: date, last: date) -> list[date]:
+    """The Norwegian public holidays from `first` to `last`, both included."""
+    found = holidays.country_holidays("NO", years=range(first.year, last.year + 1))
+    return sorted(day for day in found if first <= day <= last)
+
+
 def day_of(moment: date) -> int:
     """Which of the rota's days a date is: a public holiday, else its weekday."""
     return HOLIDAY if is_public_holiday(moment) else moment.weekday()

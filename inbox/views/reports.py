@@ -12,14 +12,16 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Team
 
+from ..reports import exports
 from ..reports.metrics import BUCKETS, Figures, Tally, figures
 from ..reports.selectors import report
 from ..selectors import NONE
@@ -195,15 +197,25 @@ def _change(now: float | None, before: float | None) -> float | None:
 
 
 @permission_required("inbox.view_dailyrollup", raise_exception=True)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+def _chosen(request: HttpRequest) -> tuple[PeriodForm, date, date, str, Channel | None]:
+    """The period and channel the query asks for (30 days, every channel, when it asks for nothing usable)."""
     form = PeriodForm(request.GET or None)
-    first, last, period = form.days(today)
+    first, last, period = form.days(timezone.localdate())
     channel = form.cleaned_data.get("channel") if form.is_bound and form.is_valid() else None
+    return form, first, last, period, channel
+
+
+def _previous(first: date, last: date, channel_id: int | None):
+    length = (last - first).days + 1
+    return report(first - timedelta(days=length), first - timedelta(days=1), channel=channel_id)
+
+
+@permission_required("inbox.view_dailyrollup", raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, first, last, period, channel = _chosen(request)
     channel_id = channel.pk if channel else None
     found = report(first, last, channel=channel_id)
-    length = (last - first).days + 1
-    before = report(first - timedelta(days=length), first - timedelta(days=1), channel=channel_id)
+    before = _previous(first, last, channel_id)
     drill = Drill(first, last, channel_id)
     total, previous = found.total, before.total
     tiles = [
@@ -272,3 +284,93 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "service": list(found.service),
     }
     return render(request, "inbox/reports/dashboard.html", context)
+
+
+# --- Exports: every table of the page, as CSV or Excel ---------------------------------
+
+FIGURE_COLUMNS = [
+    ("posts", _("posts")),
+    ("must_reply", _("must reply")),
+    ("needs_look", _("needed a look")),
+    ("answered", _("answered")),
+    ("answered_on_time", _("answered on time")),
+    ("late", _("late")),
+    ("waiting", _("waiting")),
+    ("breached", _("breached")),
+    ("no_reply_needed", _("closed: no reply needed")),
+    ("spam", _("closed: spam")),
+    ("answered_elsewhere", _("closed: answered elsewhere")),
+    ("on_time_rate", _("on-time rate")),
+    ("p50", _("first response p50 (s)")),
+    ("p90", _("first response p90 (s)")),
+    ("service_p50", _("first response p50, service hours (s)")),
+    ("service_p90", _("first response p90, service hours (s)")),
+]
+TABLES = [*(key for key, _title in DIMENSIONS), "summary", "day", "distribution", "heatmap"]
+
+
+def _figure_cells(found: Figures) -> list:
+    cells = []
+    for name, _label in FIGURE_COLUMNS:
+        value = getattr(found, name)
+        cells.append(round(value, 4) if isinstance(value, float) else value)
+    return cells
+
+
+def _export_table(key: str, found, before) -> tuple[str, list[str], list[list]]:
+    """A table of the page as (title, header, rows) of plain values."""
+    figures_header = [str(label) for _name, label in FIGURE_COLUMNS]
+    if key == "summary":
+        header = [str(_("period")), str(_("from")), str(_("to")), *figures_header]
+        rows = [
+            [str(_("this period")), found.first, found.last, *_figure_cells(found.total)],
+            [str(_("the period before")), before.first, before.last, *_figure_cells(before.total)],
+        ]
+        return str(_("Key figures")), header, rows
+    if key == "day":
+        empty = figures(Tally(), [], found.now)
+        rows, day = [], found.first
+        while day <= found.last:
+            rows.append([day, *_figure_cells(found.by["day"].get(day, empty))])
+            day += timedelta(days=1)
+        return str(_("Day by day")), [str(_("day")), *figures_header], rows
+    if key == "distribution":
+        header = [str(_("within")), str(_("up to (s)")), str(_("wall-clock time")), str(_("service hours"))]
+        bounds = [*BUCKETS, None]
+        rows = [
+            [str(label), bound, wall, service]
+            for label, bound, wall, service in zip(_bucket_labels(), bounds, found.response, found.service, strict=True)
+        ]
+        return str(_("Time to the first response")), header, rows
+    if key == "heatmap":
+        weekdays = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+        header = [str(_("weekday")), *(f"{hour:02d}" for hour in range(24))]
+        rows = [[str(weekdays[weekday]), *counts] for weekday, counts in enumerate(found.heatmap)]
+        return str(_("When posts come in")), header, rows
+    names = _names()[key]
+    title = str(dict(DIMENSIONS)[key])
+    rows = []
+    for value, part in found.by[key].items():
+        label = names.get(value) or (_("not set") if value is None else str(value))
+        rows.append([str(label), *_figure_cells(part)])
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    return title, [str(_("name")), *figures_header], rows
+
+
+@permission_required("inbox.view_dailyrollup", raise_exception=True)
+def export(request: HttpRequest, table: str, kind: str) -> HttpResponse:
+    """One of the page's tables, for the same period and channel, as CSV or an Excel workbook."""
+    if table not in TABLES or kind not in exports.FORMATS:
+        raise Http404
+    _form, first, last, _period, channel = _chosen(request)
+    channel_id = channel.pk if channel else None
+    found = report(first, last, channel=channel_id)
+    before = _previous(first, last, channel_id) if table == "summary" else None
+    title, header, rows = _export_table(table, found, before)
+    name = f"{slugify(title) or table}-{first.isoformat()}-{last.isoformat()}.{kind}"
+    if kind == "csv":
+        response = StreamingHttpResponse(exports.csv_lines(header, rows), content_type=exports.FORMATS[kind])
+    else:
+        response = HttpResponse(exports.workbook(title, header, rows), content_type=exports.FORMATS[kind])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

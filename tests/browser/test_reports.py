@@ -33,9 +33,7 @@ def shoot(page, name: str, folder: Path) -> None:
     page.screenshot(path=str(folder / f"reports-{name}.png"), full_page=True)
 
 
-def test_a_manager_reads_the_dashboard_changes_the_period_and_drills_into_a_number(
-    page, live_server, worked, tmp_path
-):
+def test_a_manager_reads_the_dashboard_changes_the_period_and_drills_into_a_number(page, live_server, worked, tmp_path):
     log_in(page, live_server, "leder")
     page.get_by_role("link", name="Rapporter").click()
     page.wait_for_url(f"{live_server.url}/reports/")

@@ -384,3 +384,68 @@ def test_the_period_defaults_to_30_days_and_a_bad_one_says_why(client, lars, db)
 def test_employees_do_not_see_the_dashboard(client, ola, db):
     client.force_login(ola)
     assert client.get(reverse("reports:dashboard")).status_code == 403
+
+
+# --- Exports -----------------------------------------------------------------------------
+
+
+def test_a_table_exports_as_csv_and_excel_with_the_pages_figures(client, lars, history):
+    import csv
+    import io
+    import zipfile
+
+    first = TODAY - timedelta(days=10)
+    period = {"period": "custom", "start": first.isoformat(), "end": TODAY.isoformat()}
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(first, TODAY - timedelta(days=1))
+        client.force_login(lars)
+        found = report(first, TODAY, now=NOW)
+        answer = client.get(reverse("reports:export", args=["channel", "csv"]), period)
+        workbook = client.get(reverse("reports:export", args=["day", "xlsx"]), period)
+        missing = client.get(reverse("reports:export", args=["nothing", "csv"]), period)
+
+    assert answer["Content-Disposition"].startswith('attachment; filename="etter-kanal-')
+    text = b"".join(answer.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["navn", "innlegg", "må besvares"]
+    by_name = {row[0]: row for row in rows[1:]}
+    for channel in history:
+        assert int(by_name[channel.name][1]) == found.by["channel"][channel.pk].posts
+    sheet = zipfile.ZipFile(io.BytesIO(workbook.content)).read("xl/worksheets/sheet1.xml").decode()
+    assert sheet.count("<row ") == 1 + 11  # the header and the period's eleven days
+    assert missing.status_code == 404
+
+
+def test_the_posts_behind_a_number_export_one_row_each_with_the_response_time(client, lars, history):
+    import csv
+    import io
+
+    first = TODAY - timedelta(days=10)
+    query = {
+        "published_after": first.isoformat(),
+        "published_before": (TODAY + timedelta(days=1)).isoformat(),
+        "outcome": "late",
+    }
+    Post.objects.filter(pk=Post.objects.filter(first_response_at__isnull=False).first().pk).update(text="=HYPERLINK(1)")
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(lars)
+        listed = client.get(reverse("inbox:queue", args=["all"]), query).context["matching"]
+        answer = client.get(reverse("inbox:queue-export", args=["all", "csv"]), query)
+        rows = list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode().lstrip("\ufeff"))))
+        everything = client.get(reverse("inbox:queue-export", args=["all", "csv"]))
+        text = b"".join(everything.streaming_content).decode()
+
+    assert listed > 0 and len(rows) - 1 == listed
+    header = rows[0]
+    for row in rows[1:]:
+        assert row[header.index("i tide")] == "False"
+        assert int(row[header.index("første svar (s)")]) > 0
+    # A text a spreadsheet would run as a formula is written as text.
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_employees_export_nothing(client, ola, db):
+    client.force_login(ola)
+    assert client.get(reverse("inbox:queue-export", args=["all", "csv"])).status_code == 403
+    assert client.get(reverse("reports:export", args=["channel", "csv"])).status_code == 403

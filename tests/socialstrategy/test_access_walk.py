@@ -67,6 +67,8 @@ TABLE = {
     "inbox:post-author-group": ("login", 405, 405, 405),
     "inbox:bulk": ("login", 405, 405, 405),
     "reports:dashboard": ("login", 403, 200, 200),
+    "reports:export": ("login", 403, 200, 200),
+    "inbox:queue-export": ("login", 403, 200, 200),
     "api:reports-summary": (401, 403, 400, 400),  # without its dates, a 400 naming them
     "inbox:saved-replies": ("login", 200, 200, 200),  # everyone who answers reads them
     "inbox:saved-reply-create": ("login", 403, 403, 200),
@@ -148,6 +150,8 @@ def path_of(name: str, world: dict) -> str:
     for kwargs in (
         {},
         {"slug": world["slug"]},
+        {"slug": world["slug"], "kind": "csv"},
+        {"table": "channel", "kind": "csv"},
         {"post_id": world["post_id"]},
         {"post_id": world["post_id"], "message_id": world["message_id"]},
         {"post_id": world["post_id"], "approval_id": world["approval_id"]},
