@@ -30,6 +30,7 @@ class InboxConfig(AppConfig):
                 order=20,
             ),
             NavItem("reports:dashboard", _("Reports"), "inbox.view_dailyrollup", order=15),
+            NavItem("reports:mine", _("My figures"), "inbox.answer_forwarded", order=25),
             NavItem("inbox:saved-replies", _("Saved replies"), "inbox.change_savedreply", order=50),
             NavItem("inbox:rules", _("Rules"), "strategy.view_replyrule", order=60),
             NavItem("inbox:import-list", _("Import"), "inbox.add_csvimport", order=70),

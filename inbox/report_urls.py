@@ -9,4 +9,5 @@ app_name = "reports"
 urlpatterns = [
     path("", reports.dashboard, name="dashboard"),
     path("export/<slug:table>.<slug:kind>", reports.export, name="export"),
+    path("mine/", reports.mine, name="mine"),
 ]

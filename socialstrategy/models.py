@@ -80,6 +80,8 @@ class NotificationPreference(models.Model):
         verbose_name=_("user"),
     )
     email_kinds = models.JSONField(_("by email"), default=list, blank=True)
+    # The weekly response digest (inbox.reports.digest), for those who may read the reports.
+    weekly_digest = models.BooleanField(_("weekly digest by email"), default=True)
 
     class Meta:
         verbose_name = _("notification preference")

@@ -22,6 +22,9 @@ ROLE_NAMES = {
     EMPLOYEE: _("Employee"),
 }
 
+# Who may read the response reports (the dashboards, the API's summary, the weekly digest).
+READS_REPORTS = "inbox.view_dailyrollup"
+
 CRUD = ("view", "add", "change", "delete")
 STRATEGY_MODELS = (
     "goal",

@@ -325,6 +325,8 @@ CELERY_TASK_ROUTES = {
     "inbox.triage.retrain_model": {"queue": "bulk"},
     "inbox.triage.train_model": {"queue": "bulk"},
     "inbox.reports.recompute_rollups": {"queue": "bulk"},
+    # A few emails once a week, beside the notifications' (a report of two weeks from the rollups).
+    "inbox.reports.weekly_digest": {"queue": "default"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
@@ -343,6 +345,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbox.triage.retrain_model",
         "schedule": crontab(minute=0, hour=3, day_of_week=1),
     },
+    # The weekly digest: asked every day at 08:00, Oslo time (CELERY_TIMEZONE); the task sends
+    # it on Monday, or on the first working day after a holiday Monday.
+    "weekly-digest": {"task": "inbox.reports.weekly_digest", "schedule": crontab(minute=0, hour=8)},
     # "poll-youtube" is added with the platform settings below, where YOUTUBE_POLL_MINUTES is.
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

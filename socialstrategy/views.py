@@ -48,22 +48,21 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(notifications, 50).get_page(request.GET.get("page"))
     items = [(notification, describe(notification)) for notification in page.object_list]
     preference = NotificationPreference.objects.filter(user=request.user).first()
-    kinds = preference.email_kinds if preference else list(Notification.Kind.values)
-    return render(
-        request,
-        "socialstrategy/notifications.html",
-        {"page": page, "items": items, "preference_form": NotificationPreferenceForm(initial={"email_kinds": kinds})},
-    )
+    initial = {
+        "email_kinds": preference.email_kinds if preference else list(Notification.Kind.values),
+        "weekly_digest": preference.weekly_digest if preference else True,
+    }
+    form = NotificationPreferenceForm(initial=initial, user=request.user)
+    return render(request, "socialstrategy/notifications.html", {"page": page, "items": items, "preference_form": form})
 
 
 @require_POST
 def notification_preference(request: HttpRequest) -> HttpResponse:
-    """Which notifications the person also gets by email."""
-    form = NotificationPreferenceForm(request.POST)
+    """Which notifications the person also gets by email, and (for those who read the reports) the weekly digest."""
+    form = NotificationPreferenceForm(request.POST, user=request.user)
     if form.is_valid():
-        NotificationPreference.objects.update_or_create(
-            user=request.user, defaults={"email_kinds": form.cleaned_data["email_kinds"]}
-        )
+        # Only the fields the form offered: the digest's choice stays as it is for those not offered it.
+        NotificationPreference.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
         if request.user.email:
             messages.success(request, _("Your email settings are saved."))
         else:

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from strategy.models import Channel
 
 from ..reports import metrics
-from ..reports.selectors import report
+from ..reports.selectors import own_report, report
 from .serializers import ErrorSerializer
 
 # The longest period one request may ask for, in days (a little over three years).
@@ -27,10 +27,10 @@ LONGEST_PERIOD = 1100
 
 
 class ReadsReports(BasePermission):
-    """Managers and the communication unit (`inbox.view_dailyrollup`)."""
+    """Managers and the communication unit (`inbox.view_dailyrollup`); an employee, their own figures."""
 
     def has_permission(self, request, view) -> bool:
-        return request.user.has_perm("inbox.view_dailyrollup")
+        return request.user.has_perm("inbox.view_dailyrollup") or request.user.has_perm("inbox.answer_forwarded")
 
 
 class SummaryQuerySerializer(serializers.Serializer):
@@ -125,7 +125,8 @@ class SummaryView(APIView):
         summary=_("A period's response figures"),
         description=_(
             "The figures of the posts people published from start to end (both included, Europe/Oslo days), "
-            "as the reports page shows them: closed days from the daily rollups, today from the posts."
+            "as the reports page shows them: closed days from the daily rollups, today from the posts. "
+            "An employee gets their own figures: the posts forwarded to them or their team."
         ),
         parameters=[SummaryQuerySerializer],
         responses={
@@ -144,7 +145,11 @@ class SummaryView(APIView):
             query.validated_data["end"],
             query.validated_data.get("channel"),
         )
-        found = report(start, end, channel=channel)
+        if request.user.has_perm("inbox.view_dailyrollup"):
+            found = report(start, end, channel=channel)
+        else:
+            # An employee: the posts forwarded to them or their team, as on their page.
+            found = own_report(request.user, start, end, channel=channel)
         names = dict(Channel.objects.values_list("pk", "name"))
         by_channel = [
             {"channel": channel_id, **_figures(figures)}

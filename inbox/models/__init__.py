@@ -1,5 +1,6 @@
 """The inbox's models, by stage: posts (and what brought them), triage, and the work on a post."""
 
+from .digest import DigestSent
 from .posts import Author, CsvImport, Person, Post, WebhookDelivery, YouTubePollState
 from .reports import DailyRollup, RollupDay
 from .triage import TriageDecision, TriageLabel, TriageModel
@@ -10,6 +11,7 @@ __all__ = [
     "Author",
     "CsvImport",
     "DailyRollup",
+    "DigestSent",
     "Forward",
     "InboxSettings",
     "Note",

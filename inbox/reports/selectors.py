@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ..models import DailyRollup
-from ..selectors import OPEN
+from ..selectors import OPEN, ever_forwarded_to
 from .metrics import (
     SLOTS,
     Figures,
@@ -91,9 +91,9 @@ def tallies(first: date, last: date, *, today: date, channel: int | None = None)
     return by_key, by_day
 
 
-def waiting(first: date, last: date, channel: int | None = None) -> list[Waiting]:
-    """The period's must-reply posts still waiting for an answer, each with its key."""
-    posts = incoming(first, last, channel).filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN)
+def waiting_in(posts) -> list[Waiting]:
+    """Of these posts, the must-reply ones still waiting for an answer, each with its key."""
+    posts = posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN)
     return [
         Waiting(
             (oslo_day(published_at), channel_id, categories_key(categories or []), priority, team_id, group_id),
@@ -105,11 +105,12 @@ def waiting(first: date, last: date, channel: int | None = None) -> list[Waiting
     ]
 
 
-def report(first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    by_key, by_day = tallies(first, last, today=today, channel=channel)
-    waits = waiting(first, last, channel)
+def waiting(first: date, last: date, channel: int | None = None) -> list[Waiting]:
+    """The period's must-reply posts still waiting for an answer, each with its key."""
+    return waiting_in(incoming(first, last, channel))
+
+
+def _assemble(first, last, now, channel, by_key, by_day, waits) -> Report:
     total = Tally()
     for part in by_day.values():
         total.merge(part)
@@ -118,3 +119,24 @@ def report(first: date, last: date, *, now: datetime | None = None, channel: int
     return Report(
         first, last, now, channel, figures(total, waits, now), cuts, heatmap(by_day), total.response, total.service
     )
+
+
+def report(first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
+    now = now or timezone.now()
+    by_key, by_day = tallies(first, last, today=timezone.localdate(now), channel=channel)
+    return _assemble(first, last, now, channel, by_key, by_day, waiting(first, last, channel))
+
+
+def own_report(user, first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
+    """
+    An employee's own figures: the posts of the period ever forwarded to them or to a
+    team of theirs, straight from the posts (few), cut by channel and by day.
+    """
+    now = now or timezone.now()
+    posts = incoming(first, last, channel) & ever_forwarded_to(user)
+    by_key: dict[tuple, Tally] = {}
+    by_day: dict[tuple, Tally] = {}
+    for key, part in tally_by_key(posts).items():
+        _add(by_key, (None, *key[1:]), part)
+        _add(by_day, (key[0], None, None, None, None, None), part)
+    return _assemble(first, last, now, channel, by_key, by_day, waiting_in(posts))

@@ -11,3 +11,15 @@ def recompute_rollups_task() -> None:
     from .rollups import recompute_recent
 
     run_alone("inbox.recompute_rollups", recompute_recent)
+
+
+@shared_task(name="inbox.reports.weekly_digest", autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
+def weekly_digest_task() -> int:
+    """
+    Every day at 08:00 Oslo time (beat, default queue): the weekly digest, which the
+    service sends only on the digest day, and to each person once; a retry (the mail
+    server away) sends to those still without it.
+    """
+    from .digest import send_weekly_digest
+
+    return send_weekly_digest()

@@ -23,8 +23,9 @@ from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Te
 
 from ..reports import exports
 from ..reports.metrics import BUCKETS, Figures, Tally, figures
-from ..reports.selectors import report
-from ..selectors import NONE
+from ..reports.rollups import incoming
+from ..reports.selectors import own_report, report
+from ..selectors import NONE, ever_forwarded_to, with_first_responders
 from .queues import DAY_TYPE_CHOICES
 
 PERIODS = [
@@ -196,7 +197,6 @@ def _change(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
 
 
-@permission_required("inbox.view_dailyrollup", raise_exception=True)
 def _chosen(request: HttpRequest) -> tuple[PeriodForm, date, date, str, Channel | None]:
     """The period and channel the query asks for (30 days, every channel, when it asks for nothing usable)."""
     form = PeriodForm(request.GET or None)
@@ -374,3 +374,48 @@ def export(request: HttpRequest, table: str, kind: str) -> HttpResponse:
         response = HttpResponse(exports.workbook(title, header, rows), content_type=exports.FORMATS[kind])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- An employee's own figures -----------------------------------------------------------
+
+# The posts listed under an employee's figures, newest first.
+OWN_POSTS_SHOWN = 200
+
+
+@permission_required("inbox.answer_forwarded", raise_exception=True)
+def mine(request: HttpRequest) -> HttpResponse:
+    """An employee's own figures: the posts forwarded to them or their team, what became of them, how fast."""
+    form, first, last, period, channel = _chosen(request)
+    channel_id = channel.pk if channel else None
+    found = own_report(request.user, first, last, channel=channel_id)
+    length = (last - first).days + 1
+    before = own_report(
+        request.user, first - timedelta(days=length), first - timedelta(days=1), channel=channel_id
+    ).total
+    posts = list(
+        (incoming(first, last, channel_id) & ever_forwarded_to(request.user))
+        .select_related("channel")
+        .order_by("-published_at", "-pk")[:OWN_POSTS_SHOWN]
+    )
+    with_first_responders(posts)
+    return render(
+        request,
+        "inbox/reports/mine.html",
+        {
+            "form": form,
+            "period": period,
+            "periods": PERIODS,
+            "first": first,
+            "last": last,
+            "total": found.total,
+            "previous": before,
+            "change": _change(found.total.on_time_rate, before.on_time_rate),
+            "by_channel": sorted(
+                ((_names()["channel"].get(key, key), part) for key, part in found.by["channel"].items()),
+                key=lambda item: str(item[0]),
+            ),
+            "posts": posts,
+            "shown": OWN_POSTS_SHOWN,
+            "now": found.now,
+        },
+    )

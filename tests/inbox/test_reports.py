@@ -287,12 +287,29 @@ def test_a_bad_parameter_is_a_400_that_names_it(client, lars, query, named):
     assert answer.status_code == 400 and named in answer.json()
 
 
-def test_only_managers_and_the_communication_unit_read_the_summary(client, ola, ingrid, db):
+def test_managers_and_the_communication_unit_read_all_an_employee_their_own(client, ola, ingrid, nina, db):
+    from inbox.models import Forward
+
     query = {"start": "2026-05-01", "end": "2026-05-02"}
     assert client.get(reverse("api:reports-summary"), query).status_code in (401, 403)
-    client.force_login(ola)
+    client.force_login(nina)  # no role
     assert client.get(reverse("api:reports-summary"), query).status_code == 403
+    channel = ChannelFactory()
+    published = at(date(2026, 5, 1), 10)
+    for n in range(3):
+        post = Post.objects.create(
+            channel=channel, external_id=f"e{n}", kind="comment", published_at=published, received_at=published
+        )
+        if n == 0:
+            Forward.objects.create(post=post, sent_by=ingrid, to_user=ola, note="Svar på denne")
+    client.force_login(ola)
+    assert client.get(reverse("api:reports-summary"), query).json()["posts"] == 1
+    rollups.rebuild(date(2026, 5, 1), date(2026, 5, 2))
     client.force_login(ingrid)
+    assert client.get(reverse("api:reports-summary"), query).json()["posts"] == 3
+    Forward.objects.all().delete()
+    Post.objects.all().delete()
+    rollups.rebuild(date(2026, 5, 1), date(2026, 5, 2))
     empty = client.get(reverse("api:reports-summary"), query).json()
     assert (empty["posts"], empty["on_time_rate"], empty["by_channel"]) == (0, None, [])
 
@@ -381,9 +398,25 @@ def test_the_period_defaults_to_30_days_and_a_bad_one_says_why(client, lars, db)
     assert (bad.context["first"], bad.context["last"]) == (TODAY - timedelta(days=29), TODAY)
 
 
-def test_employees_do_not_see_the_dashboard(client, ola, db):
+def test_employees_see_their_own_figures_only(client, ola, ingrid, lars, history):
+    from inbox.models import Forward
+
     client.force_login(ola)
     assert client.get(reverse("reports:dashboard")).status_code == 403
+    first = TODAY - timedelta(days=10)
+    mine = list(Post.objects.filter(must_reply=True, first_response_at__isnull=False).order_by("pk")[:4])
+    for post in mine:
+        Forward.objects.create(post=post, sent_by=ingrid, to_user=ola, note="Kan du svare?")
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(
+            reverse("reports:mine"), {"period": "custom", "start": first.isoformat(), "end": TODAY.isoformat()}
+        )
+    assert page.context["total"].posts == 4 and page.context["total"].answered == 4
+    assert [post.pk for post in page.context["posts"]] == [
+        p.pk for p in sorted(mine, key=lambda p: (p.published_at, p.pk), reverse=True)
+    ]
+    client.force_login(lars)
+    assert client.get(reverse("reports:mine")).status_code == 403
 
 
 # --- Exports -----------------------------------------------------------------------------

@@ -68,8 +68,9 @@ TABLE = {
     "inbox:bulk": ("login", 405, 405, 405),
     "reports:dashboard": ("login", 403, 200, 200),
     "reports:export": ("login", 403, 200, 200),
+    "reports:mine": ("login", 200, 403, 403),  # an employee's own figures
     "inbox:queue-export": ("login", 403, 200, 200),
-    "api:reports-summary": (401, 403, 400, 400),  # without its dates, a 400 naming them
+    "api:reports-summary": (401, 400, 400, 400),  # without its dates, a 400 naming them; employees: their own
     "inbox:saved-replies": ("login", 200, 200, 200),  # everyone who answers reads them
     "inbox:saved-reply-create": ("login", 403, 403, 200),
     "inbox:saved-reply-update": ("login", 403, 403, 200),
