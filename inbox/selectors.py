@@ -28,6 +28,7 @@ POST_FILTER_LOOKUPS = {
     "published_after": "published_at__gte",
     "published_before": "published_at__lt",
     "target_group": "author__target_group_id",
+    "person": "first_responder_id",
 }
 
 OPEN = (Post.Status.NEW, Post.Status.OPEN)

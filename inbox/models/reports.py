@@ -1,5 +1,6 @@
 """The dashboards' daily rollups: what happened to the posts published on one Oslo day."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ SLOTS = 19
 class DailyRollup(models.Model):
     """
     The posts people published on one Oslo calendar day, counted per channel, set of
-    categories, priority, team and target group, as they stood when last computed
+    categories, priority, team, target group and who answered first, as they stood when last computed
     (`inbox.reports.rollups`): how many, what became of them, and the first-response
     times as fixed histograms (`inbox.reports.metrics.BUCKETS`), in wall-clock and in
     service seconds. What is still waiting is read from the posts themselves.
@@ -28,6 +29,14 @@ class DailyRollup(models.Model):
     )
     target_group = models.ForeignKey(
         TargetGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("target group")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first response by"),
     )
     posts = models.PositiveIntegerField(_("posts"), default=0)
     must_reply = models.PositiveIntegerField(_("must reply"), default=0)

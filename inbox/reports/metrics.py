@@ -245,12 +245,13 @@ def figures(total: Tally, waiting: Iterable[Waiting], now: datetime) -> Figures:
 
 # --- Grouping by a dimension ----------------------------------------------------------
 #
-# A rollup key is (day, channel id, categories, priority, team id, target group id),
+# A rollup key is (day, channel id, categories, priority, team id, target group id, the
+# first responder's user id),
 # where categories are the post's codes sorted and joined by "+". A dimension maps a
 # key to the values it is counted under: one value, or for categories each code (a
 # post with two categories counts under both, and once in the total).
 
-KEY_FIELDS = ("day", "channel", "categories", "priority", "team", "target_group")
+KEY_FIELDS = ("day", "channel", "categories", "priority", "team", "target_group", "person")
 
 
 def categories_key(codes: Iterable[str]) -> str:
@@ -264,6 +265,7 @@ DIMENSIONS: dict[str, Callable[[tuple], list]] = {
     "priority": lambda key: [key[3]],
     "team": lambda key: [key[4]],
     "target_group": lambda key: [key[5]],
+    "person": lambda key: [key[6]],
     "day_type": lambda key: [day_type(key[0])],
     "weekday": lambda key: [key[0].weekday()],
 }

@@ -35,6 +35,7 @@ ROW_FIELDS = (
     "priority",
     "team_id",
     "author__target_group_id",
+    "first_responder_id",
 )
 
 
@@ -67,6 +68,7 @@ def keyed_rows(posts: QuerySet[Post]) -> Iterator[tuple[tuple, PostRow]]:
         priority,
         team_id,
         target_group_id,
+        person_id,
     ) in posts.values_list(*ROW_FIELDS).iterator(chunk_size=5000):
         service = None
         if must_reply and first_response_at is not None:
@@ -79,6 +81,7 @@ def keyed_rows(posts: QuerySet[Post]) -> Iterator[tuple[tuple, PostRow]]:
             priority,
             team_id,
             target_group_id,
+            person_id,
         )
         row = PostRow(
             published_at, must_reply, needs_look, due_at, first_response_at, status, close_reason or "", service
@@ -94,7 +97,7 @@ def tally_by_key(posts: QuerySet[Post]) -> dict[tuple, Tally]:
 
 
 def _rollup(key: tuple, part: Tally, now: datetime) -> DailyRollup:
-    day, channel_id, categories, priority, team_id, target_group_id = key
+    day, channel_id, categories, priority, team_id, target_group_id, person_id = key
     rollup = DailyRollup(
         day=day,
         channel_id=channel_id,
@@ -102,6 +105,7 @@ def _rollup(key: tuple, part: Tally, now: datetime) -> DailyRollup:
         priority=priority,
         team_id=team_id,
         target_group_id=target_group_id,
+        person_id=person_id,
         computed_at=now,
     )
     for name in Tally.COUNTS:

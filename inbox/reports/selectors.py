@@ -27,7 +27,7 @@ from .metrics import (
 from .rollups import incoming, tally_by_key
 
 # The dimensions a report is cut by, from the rollups without their day.
-BY_KEY = ("channel", "category", "priority", "team", "target_group")
+BY_KEY = ("channel", "category", "priority", "team", "target_group", "person")
 # And those that follow from the day.
 BY_DAY = ("day", "day_type", "weekday")
 
@@ -37,7 +37,8 @@ _SUMS = {
     **{f"service_{slot}": Sum(f"service_{slot}") for slot in range(SLOTS)},
     **{f"hour_{hour}": Sum(f"hour_{hour}") for hour in range(24)},
 }
-_KEY_COLUMNS = ("channel", "categories", "priority", "team", "target_group")
+_KEY_COLUMNS = ("channel", "categories", "priority", "team", "target_group", "person")
+NO_KEY = (None, None, None, None, None, None)
 
 
 def _tally(row: dict) -> Tally:
@@ -80,14 +81,14 @@ def tallies(first: date, last: date, *, today: date, channel: int | None = None)
         if channel:
             rollups = rollups.filter(channel_id=channel)
         for row in rollups.values(*_KEY_COLUMNS).annotate(**_SUMS).order_by():
-            key = (None, row["channel"], row["categories"], row["priority"], row["team"], row["target_group"])
+            key = (None, *(row[name] for name in _KEY_COLUMNS))
             by_key[key] = _tally(row)
         for row in rollups.values("day").annotate(**_SUMS).order_by():
-            by_day[(row["day"], None, None, None, None, None)] = _tally(row)
+            by_day[(row["day"], *NO_KEY)] = _tally(row)
     if last >= today:
         for key, part in tally_by_key(incoming(max(first, today), last, channel)).items():
             _add(by_key, (None, *key[1:]), part)
-            _add(by_day, (key[0], None, None, None, None, None), part)
+            _add(by_day, (key[0], *NO_KEY), part)
     return by_key, by_day
 
 
@@ -96,7 +97,7 @@ def waiting_in(posts) -> list[Waiting]:
     posts = posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN)
     return [
         Waiting(
-            (oslo_day(published_at), channel_id, categories_key(categories or []), priority, team_id, group_id),
+            (oslo_day(published_at), channel_id, categories_key(categories or []), priority, team_id, group_id, None),
             due_at,
         )
         for published_at, channel_id, categories, priority, team_id, group_id, due_at in posts.values_list(
@@ -138,5 +139,5 @@ def own_report(user, first: date, last: date, *, now: datetime | None = None, ch
     by_day: dict[tuple, Tally] = {}
     for key, part in tally_by_key(posts).items():
         _add(by_key, (None, *key[1:]), part)
-        _add(by_day, (key[0], None, None, None, None, None), part)
+        _add(by_day, (key[0], *NO_KEY), part)
     return _assemble(first, last, now, channel, by_key, by_day, waiting_in(posts))

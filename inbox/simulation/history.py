@@ -155,6 +155,7 @@ def seed(*, days: int = 120, per_day: int = 40, rng_seed: int = 7, now: datetime
                 if answered < now:
                     post.first_response_at, post.status = answered, Post.Status.ANSWERED
                     post.assignee = rng.choice(staff) if staff else None
+                    post.first_responder = post.assignee
             elif fate < 0.7:
                 post.status, post.closed_at = Post.Status.CLOSED, published + timedelta(hours=rng.randrange(1, 30))
             posts.append(post)

@@ -18,7 +18,7 @@ from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES, Channel, TargetGroup, Team
 from strategy.selectors import rota_of_teams
 
-from ..forms import BulkForm, people_who_work_posts
+from ..forms import BulkForm, people_who_answer, people_who_work_posts
 from ..models import Post
 from ..selectors import NONE, QUEUES_BY_SLUG, filter_posts, page_of, queue_counts, queue_posts, queues_for
 from ..work import access, bulk
@@ -61,6 +61,7 @@ class InboxFilterForm(forms.Form):
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", _("any")), *OUTCOME_CHOICES], required=False)
     target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    person = forms.ChoiceField(label=_("First response by"), required=False)
     day_type = forms.ChoiceField(label=_("Day"), choices=[("", _("any")), *DAY_TYPE_CHOICES], required=False)
     # From the reports' heatmap: the Oslo weekday (0 Monday) and hour a post came in.
     weekday = forms.IntegerField(required=False, min_value=0, max_value=6, widget=forms.HiddenInput)
@@ -77,6 +78,10 @@ class InboxFilterForm(forms.Form):
         self.fields["assignee"].queryset = people_who_work_posts()
         nobody = [("", _("any")), (NONE, _("none"))]
         self.fields["team"].choices = [*nobody, *((str(team.pk), team.name) for team in Team.objects.all())]
+        self.fields["person"].choices = [
+            *nobody,
+            *((str(user.pk), display_name(user)) for user in people_who_answer()),
+        ]
         self.fields["target_group"].choices = [
             ("", _("any")),
             (NONE, _("not set")),
@@ -87,7 +92,7 @@ class InboxFilterForm(forms.Form):
         data = dict(self.cleaned_data)
         for name in ("channel", "assignee"):
             data[name] = data[name].pk if data.get(name) else None
-        for name in ("team", "target_group"):
+        for name in ("team", "target_group", "person"):
             value = data.get(name)
             data[name] = NONE if value == NONE else int(value) if value else None
         data["must_reply"] = {"yes": True, "no": False}.get(data.get("must_reply"))

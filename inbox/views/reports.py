@@ -19,8 +19,10 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Team
 
+from ..forms import people_who_answer
 from ..reports import exports
 from ..reports.metrics import BUCKETS, Figures, Tally, figures
 from ..reports.rollups import incoming
@@ -132,6 +134,7 @@ def _names() -> dict[str, dict]:
         "category": dict(CATEGORY_CHOICES),
         "priority": dict(Priority.choices),
         "day_type": dict(DAY_TYPE_CHOICES),
+        "person": {user.pk: display_name(user) for user in people_who_answer()},
     }
 
 
@@ -141,6 +144,7 @@ DIMENSIONS = [
     ("priority", _("By priority")),
     ("team", _("By team")),
     ("target_group", _("By target group")),
+    ("person", _("By who answered first")),
     ("day_type", _("Working days, weekends and holidays")),
 ]
 

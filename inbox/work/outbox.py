@@ -110,8 +110,10 @@ def send_reply(
     answered_at = message.sent_at or message.created_at
     # Conditional: a reply that lands at the same time as another (or as our own reply
     # arriving by webhook) never moves the first response later.
-    if Post.objects.filter(pk=post.pk, first_response_at__isnull=True).update(first_response_at=answered_at):
-        post.first_response_at = answered_at
+    if Post.objects.filter(pk=post.pk, first_response_at__isnull=True).update(
+        first_response_at=answered_at, first_responder=user
+    ):
+        post.first_response_at, post.first_responder = answered_at, user
         # Answered though triage did not flag it: a labelled example for the learned triage.
         labels.label_reply(post, user=user)
     return message
@@ -228,7 +230,7 @@ def confirm(*, message: OutboxMessage, published: bool) -> OutboxMessage:
     message.refresh_from_db()
     if published and message.in_reply_to_id:
         Post.objects.filter(pk=message.in_reply_to_id, first_response_at__isnull=True).update(
-            first_response_at=message.sent_at
+            first_response_at=message.sent_at, first_responder_id=message.created_by_id
         )
     return message
 

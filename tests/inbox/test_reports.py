@@ -482,3 +482,34 @@ def test_employees_export_nothing(client, ola, db):
     client.force_login(ola)
     assert client.get(reverse("inbox:queue-export", args=["all", "csv"])).status_code == 403
     assert client.get(reverse("reports:export", args=["channel", "csv"])).status_code == 403
+
+
+def test_who_answered_first_is_kept_and_reported(client, ingrid, lars, settings, db):
+    from inbox.work import actions
+
+    settings.SOCIAL_SANDBOX = True
+    channel = ChannelFactory()
+    published = NOW - timedelta(hours=2)
+    post = Post.objects.create(
+        channel=channel,
+        external_id="asks",
+        kind="comment",
+        text="Når åpner dere?",
+        published_at=published,
+        received_at=published,
+        must_reply=True,
+        due_at=NOW + timedelta(hours=1),
+        status="open",
+    )
+    with time_machine.travel(NOW, tick=False):
+        actions.reply_to_post(post=post, user=ingrid, text="Vi åpner klokka ti.")
+        post.refresh_from_db()
+        assert post.first_responder == ingrid
+        found = report(TODAY, TODAY, now=NOW)
+        assert found.by["person"][ingrid.pk].answered_on_time == 1
+        client.force_login(lars)
+        listed = client.get(
+            reverse("inbox:queue", args=["all"]),
+            {"published_after": TODAY.isoformat(), "person": ingrid.pk, "outcome": "on_time"},
+        )
+    assert listed.context["matching"] == 1
