@@ -29,6 +29,7 @@ POST_FILTER_LOOKUPS = {
     "published_before": "published_at__lt",
     "target_group": "author__target_group_id",
     "person": "first_responder_id",
+    "theme": "theme_id",
 }
 
 OPEN = (Post.Status.NEW, Post.Status.OPEN)

@@ -2,7 +2,7 @@
 
 from .digest import DigestSent
 from .posts import Author, CsvImport, Person, Post, WebhookDelivery, YouTubePollState
-from .reports import DailyRollup, RollupDay
+from .reports import DailyRollup, FeedbackRollup, RollupDay
 from .triage import TriageDecision, TriageLabel, TriageModel
 from .work import Activity, Forward, InboxSettings, Note, OutboxMessage, ReplyApproval, SavedReply
 
@@ -12,6 +12,7 @@ __all__ = [
     "CsvImport",
     "DailyRollup",
     "DigestSent",
+    "FeedbackRollup",
     "Forward",
     "InboxSettings",
     "Note",

@@ -66,6 +66,31 @@ class DailyRollup(models.Model):
         return f"{self.day} {self.channel_id} {self.categories or '-'}: {self.posts}"
 
 
+class FeedbackRollup(models.Model):
+    """
+    What the complaints and the technical problems of one Oslo day were about, per
+    channel, category and theme: how many posts, and the words most of them used
+    (`inbox.reports.metrics.terms_of`: word -> how many posts used it, the most used kept).
+    """
+
+    day = models.DateField(_("day"))
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    category = models.CharField(_("category"), max_length=40)
+    theme = models.ForeignKey(
+        "strategy.Theme", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("theme")
+    )
+    posts = models.PositiveIntegerField(_("posts"), default=0)
+    terms = models.JSONField(_("words"), default=dict)
+
+    class Meta:
+        verbose_name = _("feedback rollup")
+        verbose_name_plural = _("feedback rollups")
+        indexes = [models.Index(fields=["day", "category"], name="feedback_day_category_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category}: {self.posts}"
+
+
 class RollupDay(models.Model):
     """A day whose rollups are to be computed again (a late answer, a changed policy): the minute task's list."""
 

@@ -24,7 +24,9 @@ A like, a hidden comment or an internal note is never a response: only a reply s
 """
 
 import math
+import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -301,3 +303,21 @@ def heatmap(by_day: dict[tuple, Tally]) -> list[list[int]]:
         for hour, count in enumerate(part.hours):
             row[hour] += count
     return cells
+
+
+# --- Feedback for the business: what complaints and technical problems were about --------
+
+FEEDBACK_CATEGORIES = ("dissatisfied_customer", "technical_problem")
+# The words a day keeps per channel, category and theme: enough that a period's top ten are right.
+TERMS_KEPT = 60
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def terms_of(text: str, stopwords: frozenset[str]) -> set[str]:
+    """The words of a post that say what it is about: four letters or more, no stopwords, each once."""
+    return {word for word in _WORD.findall(text.lower()) if word not in stopwords}
+
+
+def top_terms(counts: Counter, kept: int = TERMS_KEPT) -> dict[str, int]:
+    """The most used words (ties by the word, so the same counts always keep the same words)."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:kept])

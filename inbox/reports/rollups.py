@@ -6,6 +6,7 @@ answer, a re-triage or a changed policy is counted once the day is computed agai
 for it (`mark_days`); `rebuild` (the `rebuild_rollups` command) takes any range.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 
@@ -13,9 +14,21 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..models import DailyRollup, Post, RollupDay
+from ..models import DailyRollup, FeedbackRollup, Post, RollupDay
+from ..selectors import in_category
 from ..triage import deadlines, rulebook
-from .metrics import OSLO, SLOTS, PostRow, Tally, categories_key, oslo_day
+from ..triage.language import load_lexicon
+from .metrics import (
+    FEEDBACK_CATEGORIES,
+    OSLO,
+    SLOTS,
+    PostRow,
+    Tally,
+    categories_key,
+    oslo_day,
+    terms_of,
+    top_terms,
+)
 
 # Closed days computed again on every run: late answers mostly come within these.
 RECENT_DAYS = 14
@@ -118,15 +131,47 @@ def _rollup(key: tuple, part: Tally, now: datetime) -> DailyRollup:
     return rollup
 
 
+def _stopwords() -> frozenset[str]:
+    return frozenset().union(*load_lexicon().stopwords.values())
+
+
+def feedback_of(posts: QuerySet[Post]) -> dict[tuple, tuple[int, Counter]]:
+    """
+    Per (day, channel, category, theme): how many complaints or technical problems, and
+    how many of them used each word.
+    """
+    stopwords = _stopwords()
+    found: dict[tuple, tuple[int, Counter]] = {}
+    for category in FEEDBACK_CATEGORIES:
+        rows = posts.filter(in_category(posts.db, category)).values_list(
+            "published_at", "channel_id", "theme_id", "text"
+        )
+        for published_at, channel_id, theme_id, text in rows.iterator(chunk_size=2000):
+            key = (oslo_day(published_at), channel_id, category, theme_id)
+            count, words = found.get(key, (0, Counter()))
+            words.update(terms_of(text or "", stopwords))
+            found[key] = (count + 1, words)
+    return found
+
+
 def compute_days(days: Iterable[date]) -> int:
     """Compute these days' rollups again from the posts; the number of rows written."""
     written = 0
     now = timezone.now()
     for day in sorted(set(days)):
-        tallies = tally_by_key(incoming(day, day))
+        posts = incoming(day, day)
+        tallies = tally_by_key(posts)
+        feedback = feedback_of(posts)
         with transaction.atomic():
             DailyRollup.objects.filter(day=day).delete()
             rows = DailyRollup.objects.bulk_create(_rollup(key, part, now) for key, part in tallies.items())
+            FeedbackRollup.objects.filter(day=day).delete()
+            FeedbackRollup.objects.bulk_create(
+                FeedbackRollup(
+                    day=key[0], channel_id=key[1], category=key[2], theme_id=key[3], posts=count, terms=top_terms(words)
+                )
+                for key, (count, words) in feedback.items()
+            )
             RollupDay.objects.filter(day=day, marked_at__lte=now).delete()
         written += len(rows)
     return written

@@ -5,15 +5,17 @@ what is still waiting always from the posts (the partial index of waiting posts)
 that "breached" is as of now.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Sum
 from django.utils import timezone
 
-from ..models import DailyRollup
+from ..models import DailyRollup, FeedbackRollup
 from ..selectors import OPEN, ever_forwarded_to
 from .metrics import (
+    FEEDBACK_CATEGORIES,
     SLOTS,
     Figures,
     Tally,
@@ -24,7 +26,7 @@ from .metrics import (
     heatmap,
     oslo_day,
 )
-from .rollups import incoming, tally_by_key
+from .rollups import feedback_of, incoming, tally_by_key
 
 # The dimensions a report is cut by, from the rollups without their day.
 BY_KEY = ("channel", "category", "priority", "team", "target_group", "person")
@@ -141,3 +143,36 @@ def own_report(user, first: date, last: date, *, now: datetime | None = None, ch
         _add(by_key, (None, *key[1:]), part)
         _add(by_day, (key[0], *NO_KEY), part)
     return _assemble(first, last, now, channel, by_key, by_day, waiting_in(posts))
+
+
+@dataclass
+class Feedback:
+    """What one category's posts (complaints, technical problems) were about in a period."""
+
+    posts: int
+    themes: dict[int | None, int]
+    terms: Counter
+
+
+def feedback(first: date, last: date, *, today: date, channel: int | None = None) -> dict[str, Feedback]:
+    """Per feedback category: the posts, by theme, and the words they used (closed days from the rollups)."""
+    found = {category: Feedback(0, {}, Counter()) for category in FEEDBACK_CATEGORIES}
+    closed_last = min(last, today - timedelta(days=1))
+    if first <= closed_last:
+        rows = FeedbackRollup.objects.filter(day__gte=first, day__lte=closed_last)
+        if channel:
+            rows = rows.filter(channel_id=channel)
+        for category, theme, posts, terms in rows.values_list("category", "theme_id", "posts", "terms"):
+            part = found.setdefault(category, Feedback(0, {}, Counter()))
+            part.posts += posts
+            part.themes[theme] = part.themes.get(theme, 0) + posts
+            part.terms.update(terms)
+    if last >= today:
+        for (_day, _channel, category, theme), (posts, terms) in feedback_of(
+            incoming(max(first, today), last, channel)
+        ).items():
+            part = found.setdefault(category, Feedback(0, {}, Counter()))
+            part.posts += posts
+            part.themes[theme] = part.themes.get(theme, 0) + posts
+            part.terms.update(terms)
+    return found

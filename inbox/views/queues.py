@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from socialstrategy.forms import PersonChoiceField
 from socialstrategy.people import display_name
-from strategy.models import CATEGORY_CHOICES, Channel, TargetGroup, Team
+from strategy.models import CATEGORY_CHOICES, Channel, TargetGroup, Team, Theme
 from strategy.selectors import rota_of_teams
 
 from ..forms import BulkForm, people_who_answer, people_who_work_posts
@@ -62,6 +62,7 @@ class InboxFilterForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", _("any")), *OUTCOME_CHOICES], required=False)
     target_group = forms.ChoiceField(label=_("Target group"), required=False)
     person = forms.ChoiceField(label=_("First response by"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
     day_type = forms.ChoiceField(label=_("Day"), choices=[("", _("any")), *DAY_TYPE_CHOICES], required=False)
     # From the reports' heatmap: the Oslo weekday (0 Monday) and hour a post came in.
     weekday = forms.IntegerField(required=False, min_value=0, max_value=6, widget=forms.HiddenInput)
@@ -82,6 +83,7 @@ class InboxFilterForm(forms.Form):
             *nobody,
             *((str(user.pk), display_name(user)) for user in people_who_answer()),
         ]
+        self.fields["theme"].choices = [*nobody, *((str(theme.pk), theme.name) for theme in Theme.objects.all())]
         self.fields["target_group"].choices = [
             ("", _("any")),
             (NONE, _("not set")),
@@ -92,7 +94,7 @@ class InboxFilterForm(forms.Form):
         data = dict(self.cleaned_data)
         for name in ("channel", "assignee"):
             data[name] = data[name].pk if data.get(name) else None
-        for name in ("team", "target_group", "person"):
+        for name in ("team", "target_group", "person", "theme"):
             value = data.get(name)
             data[name] = NONE if value == NONE else int(value) if value else None
         data["must_reply"] = {"yes": True, "no": False}.get(data.get("must_reply"))

@@ -20,13 +20,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from socialstrategy.people import display_name
-from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Team
+from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Team, Theme
 
 from ..forms import people_who_answer
 from ..reports import exports
 from ..reports.metrics import BUCKETS, Figures, Tally, figures
 from ..reports.rollups import incoming
-from ..reports.selectors import own_report, report
+from ..reports.selectors import feedback, own_report, report
 from ..selectors import NONE, ever_forwarded_to, with_first_responders
 from .queues import DAY_TYPE_CHOICES
 
@@ -197,6 +197,57 @@ def _bucket_labels() -> list[str]:
     return labels
 
 
+# The words shown per category, most used first.
+TERMS_SHOWN = 10
+
+
+def _feedback(first: date, last: date, before, channel_id: int | None, drill: Drill) -> list[dict]:
+    """Complaints and technical problems this period against the last: by theme, and the words most used."""
+    today = timezone.localdate()
+    now = feedback(first, last, today=today, channel=channel_id)
+    then = feedback(before.first, before.last, today=today, channel=channel_id)
+    themes = {theme.pk: theme.name for theme in Theme.objects.all()}
+    names = dict(CATEGORY_CHOICES)
+    search = reverse("inbox:queue", args=["all"])
+    sections = []
+    for category, part in now.items():
+        earlier = then[category]
+        rows = [
+            {
+                "label": themes.get(theme, _("no theme")) if theme is not None else _("no theme"),
+                "now": drill(count, category=category, theme=NONE if theme is None else theme),
+                "before": earlier.themes.get(theme, 0),
+            }
+            for theme, count in part.themes.items()
+        ]
+        rows += [
+            {"label": themes.get(theme, _("no theme")), "now": drill(0), "before": count}
+            for theme, count in earlier.themes.items()
+            if theme not in part.themes and theme is not None
+        ]
+        rows.sort(key=lambda row: (-row["now"].value, -row["before"], str(row["label"])))
+        words = [
+            {
+                "word": word,
+                "now": count,
+                "before": earlier.terms.get(word, 0),
+                "href": f"{search}?{urlencode({**drill.base, 'category': category, 'q': word})}",
+            }
+            for word, count in sorted(part.terms.items(), key=lambda item: (-item[1], item[0]))[:TERMS_SHOWN]
+        ]
+        sections.append(
+            {
+                "key": category,
+                "title": names.get(category, category),
+                "posts": drill(part.posts, category=category),
+                "before": earlier.posts,
+                "themes": rows,
+                "words": words,
+            }
+        )
+    return sections
+
+
 def _change(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
 
@@ -276,6 +327,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "heatmap_top": max((max(row) for row in found.heatmap), default=0),
         "hours": range(24),
+        "feedback": _feedback(first, last, before, channel_id, drill),
     }
     context["trend_chart"] = {
         "labels": [formats.date_format(day["day"], "D j.n.") for day in context["trend"]],

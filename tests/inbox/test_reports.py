@@ -513,3 +513,43 @@ def test_who_answered_first_is_kept_and_reported(client, ingrid, lars, settings,
             {"published_after": TODAY.isoformat(), "person": ingrid.pk, "outcome": "on_time"},
         )
     assert listed.context["matching"] == 1
+
+
+def test_what_complaints_and_technical_problems_were_about(client, lars, db):
+    from strategy.models import Theme
+
+    offers = Theme.objects.create(slug="offers", name="Tilbud")
+    channel = ChannelFactory()
+    texts = [
+        ("Kassen henger når jeg betaler med Vipps", ["technical_problem"], None, 2),
+        ("Appen henger ved innlogging", ["technical_problem"], None, 2),
+        ("Tilbudet gjaldt ikke i kassen, elendig", ["dissatisfied_customer"], offers, 2),
+        ("Kassen henger igjen", ["technical_problem"], None, 9),  # the period before
+    ]
+    for n, (text, categories, theme, days_back) in enumerate(texts):
+        published = at(TODAY - timedelta(days=days_back), 11)
+        Post.objects.create(
+            channel=channel,
+            external_id=f"f{n}",
+            kind="comment",
+            text=text,
+            published_at=published,
+            received_at=published,
+            categories=categories,
+            theme=theme,
+        )
+    first = TODAY - timedelta(days=6)
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(TODAY - timedelta(days=13), TODAY - timedelta(days=1))
+        client.force_login(lars)
+        page = client.get(reverse("reports:dashboard"), {"period": "7d"})
+        sections = {part["key"]: part for part in page.context["feedback"]}
+        problems, complaints = sections["technical_problem"], sections["dissatisfied_customer"]
+        assert (problems["posts"].value, problems["before"]) == (2, 1)
+        words = {word["word"]: (word["now"], word["before"]) for word in problems["words"]}
+        assert words["henger"] == (2, 1) and words["kassen"] == (1, 1)
+        assert "når" not in words and "med" not in words  # stopwords and short words
+        assert [(str(row["label"]), row["now"].value) for row in complaints["themes"]] == [("Tilbud", 1)]
+        listed = client.get(html.unescape(complaints["themes"][0]["now"].href))
+        assert listed.context["matching"] == 1
+    assert first == page.context["first"]
