@@ -2,7 +2,7 @@
 
 from .digest import DigestSent
 from .posts import Author, CsvImport, Person, Post, WebhookDelivery, YouTubePollState
-from .reports import DailyRollup, FeedbackRollup, RollupDay
+from .reports import DailyRollup, FeedbackRollup, OwnContentRollup, RollupDay
 from .triage import TriageDecision, TriageLabel, TriageModel
 from .work import Activity, Forward, InboxSettings, Note, OutboxMessage, ReplyApproval, SavedReply
 
@@ -17,6 +17,7 @@ __all__ = [
     "InboxSettings",
     "Note",
     "OutboxMessage",
+    "OwnContentRollup",
     "Person",
     "Post",
     "ReplyApproval",

@@ -91,6 +91,26 @@ class FeedbackRollup(models.Model):
         return f"{self.day} {self.category}: {self.posts}"
 
 
+class OwnContentRollup(models.Model):
+    """
+    Our own voice on a channel on one Oslo day: the replies we gave and the posts we
+    published (sent from here or written on the platform itself), for the dialogue share.
+    """
+
+    day = models.DateField(_("day"))
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    replies = models.PositiveIntegerField(_("our replies"), default=0)
+    publications = models.PositiveIntegerField(_("our publications"), default=0)
+
+    class Meta:
+        verbose_name = _("own content rollup")
+        verbose_name_plural = _("own content rollups")
+        constraints = [models.UniqueConstraint(fields=["day", "channel"], name="own_content_day_channel_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel_id}: {self.replies}/{self.publications}"
+
+
 class RollupDay(models.Model):
     """A day whose rollups are to be computed again (a late answer, a changed policy): the minute task's list."""
 

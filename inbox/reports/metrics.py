@@ -321,3 +321,9 @@ def terms_of(text: str, stopwords: frozenset[str]) -> set[str]:
 def top_terms(counts: Counter, kept: int = TERMS_KEPT) -> dict[str, int]:
     """The most used words (ties by the word, so the same counts always keep the same words)."""
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:kept])
+
+
+def dialogue_share(replies: int, publications: int) -> float | None:
+    """Our replies against all we said on a channel (the strategy: one-way information must not dominate)."""
+    said = replies + publications
+    return replies / said if said else None

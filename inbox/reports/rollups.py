@@ -11,10 +11,10 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from ..models import DailyRollup, FeedbackRollup, Post, RollupDay
+from ..models import DailyRollup, FeedbackRollup, OutboxMessage, OwnContentRollup, Post, RollupDay
 from ..selectors import in_category
 from ..triage import deadlines, rulebook
 from ..triage.language import load_lexicon
@@ -154,6 +154,32 @@ def feedback_of(posts: QuerySet[Post]) -> dict[tuple, tuple[int, Counter]]:
     return found
 
 
+def own_content_of(first: date, last: date) -> dict[tuple[date, int], list[int]]:
+    """
+    Per (day, channel): [our replies, our publications]. Sent from here (the outbox, by
+    the day it was sent), and written on the platform itself (our own posts the
+    platforms delivered, unless the outbox sent them).
+    """
+    start, end = day_bounds(first, last)
+    found: dict[tuple[date, int], list[int]] = {}
+    sent = OutboxMessage.objects.filter(
+        status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.SANDBOX], sent_at__gte=start, sent_at__lt=end
+    )
+    for sent_at, channel_id, action in sent.values_list("sent_at", "channel_id", "action").iterator():
+        counts = found.setdefault((oslo_day(sent_at), channel_id), [0, 0])
+        counts[0 if action == OutboxMessage.Action.REPLY else 1] += 1
+    from_here = OutboxMessage.objects.filter(channel_id=OuterRef("channel_id"), external_id=OuterRef("external_id"))
+    ours = (
+        Post.objects.filter(is_ours=True, deleted_at__isnull=True, published_at__gte=start, published_at__lt=end)
+        .exclude(Exists(from_here))
+        .values_list("published_at", "channel_id", "parent_id", "kind")
+    )
+    for published_at, channel_id, parent_id, kind in ours.iterator():
+        counts = found.setdefault((oslo_day(published_at), channel_id), [0, 0])
+        counts[0 if parent_id is not None or kind in (Post.Kind.COMMENT, Post.Kind.REPLY) else 1] += 1
+    return found
+
+
 def compute_days(days: Iterable[date]) -> int:
     """Compute these days' rollups again from the posts; the number of rows written."""
     written = 0
@@ -171,6 +197,11 @@ def compute_days(days: Iterable[date]) -> int:
                     day=key[0], channel_id=key[1], category=key[2], theme_id=key[3], posts=count, terms=top_terms(words)
                 )
                 for key, (count, words) in feedback.items()
+            )
+            OwnContentRollup.objects.filter(day=day).delete()
+            OwnContentRollup.objects.bulk_create(
+                OwnContentRollup(day=key[0], channel_id=key[1], replies=counts[0], publications=counts[1])
+                for key, counts in own_content_of(day, day).items()
             )
             RollupDay.objects.filter(day=day, marked_at__lte=now).delete()
         written += len(rows)

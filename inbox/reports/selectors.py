@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from ..models import DailyRollup, FeedbackRollup
+from ..models import DailyRollup, FeedbackRollup, OwnContentRollup
 from ..selectors import OPEN, ever_forwarded_to
 from .metrics import (
     FEEDBACK_CATEGORIES,
@@ -26,7 +26,7 @@ from .metrics import (
     heatmap,
     oslo_day,
 )
-from .rollups import feedback_of, incoming, tally_by_key
+from .rollups import feedback_of, incoming, own_content_of, tally_by_key
 
 # The dimensions a report is cut by, from the rollups without their day.
 BY_KEY = ("channel", "category", "priority", "team", "target_group", "person")
@@ -175,4 +175,28 @@ def feedback(first: date, last: date, *, today: date, channel: int | None = None
             part.posts += posts
             part.themes[theme] = part.themes.get(theme, 0) + posts
             part.terms.update(terms)
+    return found
+
+
+def own_content(first: date, last: date, *, today: date, channel: int | None = None) -> dict[int, list[int]]:
+    """Per channel: [our replies, our publications] in the period (closed days from the rollups)."""
+    found: dict[int, list[int]] = {}
+    closed_last = min(last, today - timedelta(days=1))
+    if first <= closed_last:
+        rows = OwnContentRollup.objects.filter(day__gte=first, day__lte=closed_last)
+        if channel:
+            rows = rows.filter(channel_id=channel)
+        for channel_id, replies, publications in (
+            rows.values("channel_id")
+            .annotate(r=Sum("replies"), p=Sum("publications"))
+            .values_list("channel_id", "r", "p")
+        ):
+            found[channel_id] = [replies or 0, publications or 0]
+    if last >= today:
+        for (_day, channel_id), (replies, publications) in own_content_of(max(first, today), last).items():
+            if channel and channel_id != channel:
+                continue
+            counts = found.setdefault(channel_id, [0, 0])
+            counts[0] += replies
+            counts[1] += publications
     return found

@@ -24,9 +24,9 @@ from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Te
 
 from ..forms import people_who_answer
 from ..reports import exports
-from ..reports.metrics import BUCKETS, Figures, Tally, figures
+from ..reports.metrics import BUCKETS, Figures, Tally, dialogue_share, figures
 from ..reports.rollups import incoming
-from ..reports.selectors import feedback, own_report, report
+from ..reports.selectors import feedback, own_content, own_report, report
 from ..selectors import NONE, ever_forwarded_to, with_first_responders
 from .queues import DAY_TYPE_CHOICES
 
@@ -248,6 +248,27 @@ def _feedback(first: date, last: date, before, channel_id: int | None, drill: Dr
     return sections
 
 
+def _dialogue(first: date, last: date, before, channel_id: int | None) -> list[dict]:
+    """Per channel: our replies against our publications, this period and the one before."""
+    today = timezone.localdate()
+    now = own_content(first, last, today=today, channel=channel_id)
+    then = own_content(before.first, before.last, today=today, channel=channel_id)
+    names = _names()["channel"]
+    rows = []
+    for channel in sorted(set(now) | set(then), key=lambda pk: str(names.get(pk, pk))):
+        replies, publications = now.get(channel, [0, 0])
+        rows.append(
+            {
+                "channel": names.get(channel, channel),
+                "replies": replies,
+                "publications": publications,
+                "share": dialogue_share(replies, publications),
+                "before": dialogue_share(*then.get(channel, [0, 0])),
+            }
+        )
+    return rows
+
+
 def _change(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
 
@@ -328,6 +349,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "heatmap_top": max((max(row) for row in found.heatmap), default=0),
         "hours": range(24),
         "feedback": _feedback(first, last, before, channel_id, drill),
+        "dialogue": _dialogue(first, last, before, channel_id),
     }
     context["trend_chart"] = {
         "labels": [formats.date_format(day["day"], "D j.n.") for day in context["trend"]],

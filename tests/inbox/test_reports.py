@@ -553,3 +553,37 @@ def test_what_complaints_and_technical_problems_were_about(client, lars, db):
         listed = client.get(html.unescape(complaints["themes"][0]["now"].href))
         assert listed.context["matching"] == 1
     assert first == page.context["first"]
+
+
+def test_the_dialogue_share_counts_our_replies_against_our_publications(client, lars, db):
+    from inbox.models import OutboxMessage
+
+    channel = ChannelFactory(name="Facebook")
+    day = TODAY - timedelta(days=2)
+    for n in range(3):
+        OutboxMessage.objects.create(
+            channel=channel, action="reply", text="Takk!", status="sent", sent_at=at(day, 10 + n), external_id=f"r{n}"
+        )
+    OutboxMessage.objects.create(
+        channel=channel, action="publish", text="Nyhet!", status="sent", sent_at=at(day, 9), external_id="pub"
+    )
+    # Our reply sent from here, delivered back by the platform: counted once.
+    Post.objects.create(
+        channel=channel,
+        external_id="r0",
+        kind="comment",
+        is_ours=True,
+        published_at=at(day, 10),
+        received_at=at(day, 10),
+    )
+    # Written on the platform itself: a publication.
+    Post.objects.create(
+        channel=channel, external_id="own", kind="post", is_ours=True, published_at=at(day, 8), received_at=at(day, 8)
+    )
+    OutboxMessage.objects.create(channel=channel, action="reply", text="Feilet", status="failed", external_id="")
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(day, day)
+        client.force_login(lars)
+        rows = client.get(reverse("reports:dashboard"), {"period": "7d"}).context["dialogue"]
+    assert [(row["channel"], row["replies"], row["publications"]) for row in rows] == [("Facebook", 3, 2)]
+    assert rows[0]["share"] == pytest.approx(0.6)
