@@ -412,6 +412,23 @@ class InboxSettingsForm(forms.ModelForm):
         fields = ["approval_for_negative"]
 
 
+class EmployeeAccountsForm(forms.ModelForm):
+    class Meta:
+        model = InboxSettings
+        fields = ["employee_accounts"]
+        widgets = {"employee_accounts": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_employee_accounts(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["employee_accounts"].splitlines() if line.strip()]
+        for line in lines:
+            if len(line) > 200 or any(character.isspace() for character in line):
+                raise forms.ValidationError(
+                    _("“%(line)s” is not one account: a handle or an id, one per line, without spaces."),
+                    params={"line": line[:60]},
+                )
+        return "\n".join(dict.fromkeys(lines))
+
+
 class _PostIds(forms.TypedMultipleChoiceField):
     """Post ids as ticked: any id that could be one; the service says which exist."""
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("rules/try/", rules.try_rules, name="rules-try"),
     path("rules/retriage/", rules.retriage, name="rules-retriage"),
     path("rules/settings/", rules.inbox_settings, name="inbox-settings"),
+    path("rules/employee-accounts/", rules.employee_accounts, name="employee-accounts"),
     path("rules/new/", rules.ReplyRuleCreate.as_view(), name="rule-create"),
     path("rules/<int:pk>/", rules.ReplyRuleUpdate.as_view(), name="rule-update"),
     path("rules/<int:pk>/delete/", rules.ReplyRuleDelete.as_view(), name="rule-delete"),

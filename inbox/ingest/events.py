@@ -7,10 +7,10 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from strategy.models import Channel
+from strategy.models import Channel, TargetGroup
 
 from ..connectors.base import AuthorData, PostEvent
-from ..models import Author, OutboxMessage, Post, WebhookDelivery
+from ..models import Author, InboxSettings, OutboxMessage, Post, WebhookDelivery
 from ..triage import services as triage_services
 
 # Sources that name our channel by its id instead of the platform's account id.
@@ -80,6 +80,13 @@ def upsert_author(platform: str, data: AuthorData | None, seen_at: datetime) -> 
         defaults={"name": data.name, "handle": data.handle, "first_seen_at": seen_at, "last_seen_at": seen_at},
     )
     if created:
+        # One of our employees' accounts (the communication unit lists them): "own employees".
+        keys = InboxSettings.current().employee_keys()
+        if keys and InboxSettings.is_employee(author, keys):
+            group = TargetGroup.objects.filter(slug=InboxSettings.EMPLOYEES_GROUP).first()
+            if group is not None:
+                Author.objects.filter(pk=author.pk).update(target_group=group)
+                author.target_group = group
         return author
     # Keep what we knew when a platform leaves a field out (Facebook's from.name may be missing).
     changes = {

@@ -269,7 +269,16 @@ class InboxSettings(models.Model):
         default=False,
         help_text=_("A reply to a post marked negative or critical waits until another member approves it."),
     )
+    # Our employees' own accounts: their posts count as the target group "own employees".
+    employee_accounts = models.TextField(
+        _("our employees' accounts"),
+        blank=True,
+        help_text=_("One per line: a handle (@kari_n) or a platform's id. Their posts count for “own employees”."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # The target group an employee's account gets (strategy/data/strategy.yaml).
+    EMPLOYEES_GROUP = "own-employees"
 
     class Meta:
         verbose_name = _("inbox settings")
@@ -281,3 +290,17 @@ class InboxSettings(models.Model):
     @classmethod
     def current(cls) -> "InboxSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+    def employee_keys(self) -> set[str]:
+        """The listed accounts as keys: handles lower-cased without "@", ids as they are."""
+        keys = set()
+        for line in self.employee_accounts.splitlines():
+            line = line.strip()
+            if line:
+                keys.add(line.lstrip("@").lower())
+        return keys
+
+    @staticmethod
+    def is_employee(author, keys: set[str]) -> bool:
+        handle = (author.handle or "").lstrip("@").lower()
+        return bool(keys) and ((handle and handle in keys) or author.external_id.lower() in keys)

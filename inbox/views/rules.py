@@ -19,6 +19,7 @@ from socialstrategy.prg import RedirectAfterInvalid
 from strategy.models import CATEGORY_CHOICES, KnownClaim, ReplyRule, ResponsePolicy, ResponsibilityRule
 
 from ..forms import (
+    EmployeeAccountsForm,
     InboxSettingsForm,
     KnownClaimForm,
     ReplyRuleForm,
@@ -31,6 +32,7 @@ from ..triage import learned, rulebook, services
 from ..triage.deadlines import due_at
 from ..triage.engine import PostInput
 from ..triage.learning.combine import combine
+from ..work import people
 from .posts import evidence_words
 
 INDEX = reverse_lazy("inbox:rules")
@@ -59,6 +61,7 @@ def rules_index(request: HttpRequest) -> HttpResponse:
             ),
             "try_form": TryRulesForm(),
             "settings_form": InboxSettingsForm(instance=InboxSettings.current()),
+            "employees_form": EmployeeAccountsForm(instance=InboxSettings.current()),
         },
     )
 
@@ -135,6 +138,29 @@ def inbox_settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Replies to negative posts are sent without approval."))
     return redirect(f"{INDEX}#care-heading")
+
+
+@require_POST
+@permission_required("inbox.change_inboxsettings", raise_exception=True)
+def employee_accounts(request: HttpRequest) -> HttpResponse:
+    """Our employees' accounts: their posts count for the target group "own employees"."""
+    form = EmployeeAccountsForm(request.POST, instance=InboxSettings.current())
+    if not form.is_valid():
+        for error in form.errors.get("employee_accounts", []):
+            messages.error(request, error)
+        return redirect(f"{INDEX}#employees-heading")
+    form.save()
+    changed = people.apply_employee_accounts(user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "Saved; %(count)s author is counted as one of our own employees now.",
+            "Saved; %(count)s authors are counted as our own employees now.",
+            changed,
+        )
+        % {"count": changed},
+    )
+    return redirect(f"{INDEX}#employees-heading")
 
 
 class _RulebookEdit(PermissionRequiredMixin, RedirectAfterInvalid, SuccessMessageMixin):

@@ -10,7 +10,9 @@ import re
 from django.db import transaction
 from django.db.models import Q
 
-from ..models import Author, Person
+from strategy.models import TargetGroup
+
+from ..models import Author, InboxSettings, Person
 from .access import is_communication_unit, require
 
 
@@ -41,6 +43,22 @@ def set_target_group(*, author: Author, group, user) -> int:
     changed = accounts.update(target_group=group)
     author.target_group = group
     return changed
+
+
+def apply_employee_accounts(*, user) -> int:
+    """The listed employee accounts (InboxSettings) without a target group get "own employees"; how many did."""
+    require(is_communication_unit(user))
+    settings = InboxSettings.current()
+    keys = settings.employee_keys()
+    group = TargetGroup.objects.filter(slug=InboxSettings.EMPLOYEES_GROUP).first()
+    if not keys or group is None:
+        return 0
+    handles = Q()
+    for key in keys:
+        handles |= Q(handle__iexact=key) | Q(handle__iexact=f"@{key}") | Q(external_id__iexact=key)
+    candidates = Author.objects.filter(handles, target_group__isnull=True)
+    ids = [author.pk for author in candidates if InboxSettings.is_employee(author, keys)]
+    return Author.objects.filter(pk__in=ids).update(target_group=group)
 
 
 def unlink_author(*, author: Author, user) -> None:

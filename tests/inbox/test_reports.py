@@ -587,3 +587,32 @@ def test_the_dialogue_share_counts_our_replies_against_our_publications(client, 
         rows = client.get(reverse("reports:dashboard"), {"period": "7d"}).context["dialogue"]
     assert [(row["channel"], row["replies"], row["publications"]) for row in rows] == [("Facebook", 3, 2)]
     assert rows[0]["share"] == pytest.approx(0.6)
+
+
+def test_our_employees_accounts_count_as_own_employees(client, ingrid, lars, strategy):
+    from inbox.connectors.base import AuthorData
+    from inbox.ingest.events import upsert_author
+    from inbox.models import Author, InboxSettings
+    from strategy.models import TargetGroup
+
+    employees = TargetGroup.objects.get(slug=InboxSettings.EMPLOYEES_GROUP)
+    known = AuthorFactory(platform="x", name="Ola", handle="@Ola_Jobber", target_group=None)
+    customer = AuthorFactory(platform="x", name="Kari", handle="@kari_n", target_group=None)
+    client.force_login(ingrid)
+    url = reverse("inbox:employee-accounts")
+
+    refused = client.post(url, {"employee_accounts": "@ola_jobber\nto ord"}, follow=True)
+    assert "«to ord» er ikke én konto" in refused.content.decode()
+    answer = client.post(url, {"employee_accounts": "@ola_jobber\n@ola_jobber\n998877"}, follow=True)
+
+    assert "1 forfatter regnes som en av våre egne ansatte nå." in answer.content.decode()
+    assert Author.objects.get(pk=known.pk).target_group == employees
+    assert Author.objects.get(pk=customer.pk).target_group is None
+    assert InboxSettings.current().employee_accounts == "@ola_jobber\n998877"
+    # A new author on a listed account is counted so from the first post.
+    from django.utils import timezone as tz
+
+    new = upsert_author("facebook", AuthorData(external_id="998877", name="Ola J."), tz.now())
+    assert Author.objects.get(pk=new.pk).target_group == employees
+    client.force_login(lars)
+    assert client.post(url, {"employee_accounts": ""}).status_code == 403

@@ -82,6 +82,7 @@ TABLE = {
     "inbox:triage-train": ("login", 403, 403, 405),
     "inbox:triage-model-activate": ("login", 403, 403, 405),
     "inbox:inbox-settings": ("login", 403, 403, 405),
+    "inbox:employee-accounts": ("login", 405, 405, 405),
     "inbox:rule-create": ("login", 403, 403, 200),
     "inbox:rule-update": ("login", 403, 403, 200),
     "inbox:rule-delete": ("login", 403, 403, 200),
