@@ -17,10 +17,19 @@ def nav_links(page):
         (
             "kommunikasjon",
             "/inbox/",
-            ["socialstrategy", "Innboks", "Strategi", "Retningslinjer", "Lagrede svar", "Regler", "Import"],
+            [
+                "socialstrategy",
+                "Innboks",
+                "Rapporter",
+                "Strategi",
+                "Retningslinjer",
+                "Lagrede svar",
+                "Regler",
+                "Import",
+            ],
         ),
-        ("leder", "/inbox/", ["socialstrategy", "Innboks", "Strategi", "Retningslinjer", "Regler"]),
-        ("ansatt", "/inbox/forwarded/", ["socialstrategy", "Videresendt til meg", "Retningslinjer"]),
+        ("leder", "/inbox/", ["socialstrategy", "Innboks", "Rapporter", "Strategi", "Retningslinjer", "Regler"]),
+        ("ansatt", "/inbox/forwarded/", ["socialstrategy", "Videresendt til meg", "Mine tall", "Retningslinjer"]),
     ],
 )
 def test_each_role_sees_its_own_navigation(page, live_server, demo, username, landing, expected):
