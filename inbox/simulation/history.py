@@ -103,7 +103,7 @@ def seed(*, days: int = 120, per_day: int = 40, rng_seed: int = 7, now: datetime
     staff = list(get_user_model().objects.filter(groups__name="communication_unit", is_active=True).order_by("pk"))
     triage = learned.current_triage()
     made: Counter = Counter()
-    posts, decisions, answers = [], [], []
+    posts, decisions, answers, publications = [], [], [], []
     today = timezone.localdate(now)
     for offset in range(days, -1, -1):
         day = today - timedelta(days=offset)
@@ -121,9 +121,10 @@ def seed(*, days: int = 120, per_day: int = 40, rng_seed: int = 7, now: datetime
             must = decision.must_reply or decision.needs_look
             policy = rulebook.policy_for(channel.pk, decision.priority)
             due = deadlines.due_at(published, policy).due_at if must else None
+            theme = rulebook.tables().themes.get(decision.theme) if decision.theme else None
             team = (
                 routing.responsible_team(
-                    categories=decision.categories, channel=channel.pk, theme=None, rule_team=decision.team
+                    categories=decision.categories, channel=channel.pk, theme=theme, rule_team=decision.team
                 )
                 if decision.categories
                 else None
@@ -144,6 +145,7 @@ def seed(*, days: int = 120, per_day: int = 40, rng_seed: int = 7, now: datetime
                 priority=decision.priority,
                 due_at=due,
                 team=team,
+                theme=theme,
                 status=Post.Status.OPEN,
             )
             fate = rng.random()
@@ -160,6 +162,23 @@ def seed(*, days: int = 120, per_day: int = 40, rng_seed: int = 7, now: datetime
                 post.status, post.closed_at = Post.Status.CLOSED, published + timedelta(hours=rng.randrange(1, 30))
             posts.append(post)
             made["posts"] += 1
+        if deadlines.is_working_day(day) and staff:
+            # Our own publication of the day, on one channel: the dialogue share's other side.
+            channel = channels[offset % len(channels)]
+            sent = datetime.combine(day, time(9, 30), tzinfo=OSLO)
+            if sent < now:
+                publications.append(
+                    OutboxMessage(
+                        channel=channel,
+                        action=OutboxMessage.Action.PUBLISH,
+                        text=traffic.page_text(),
+                        idempotency_key=f"{PREFIX}publication-{day.isoformat()}",
+                        status=OutboxMessage.Status.SANDBOX,
+                        created_by=staff[0],
+                        created_at=sent,
+                        sent_at=sent,
+                    )
+                )
     with transaction.atomic():
         Post.objects.bulk_create(posts, batch_size=1000)
         for post in posts:
@@ -192,7 +211,7 @@ def seed(*, days: int = 120, per_day: int = 40, rng_seed: int = 7, now: datetime
                     )
                 )
         TriageDecision.objects.bulk_create(decisions, batch_size=1000)
-        OutboxMessage.objects.bulk_create(answers, batch_size=1000)
+        OutboxMessage.objects.bulk_create(answers + publications, batch_size=1000)
     made["answered"] = len(answers)
     made["rollup rows"] = rollups.rebuild(today - timedelta(days=days), today - timedelta(days=1))
     return made

@@ -333,6 +333,10 @@ class Traffic:
 
     # Shared ------------------------------------------------------------------
 
+    def page_text(self) -> str:
+        """What our page publishes (the demo's history publishes these too)."""
+        return self._fill(self.rng.choice(self.material.page_posts), None)
+
     def topic_text(self, *, platform: str, private: bool) -> tuple[Person, str, str, str]:
         """Someone, a language, a topic and what they write on it (the demo's history writes these too)."""
         return self._topic_text(platform=platform, private=private)
