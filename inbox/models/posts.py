@@ -300,6 +300,8 @@ class Post(models.Model):
                 condition=Q(deleted_at__isnull=True, is_ours=False),
                 name="post_incoming_published_idx",
             ),
+            # And our own posts of a period (the dialogue share).
+            models.Index(fields=["published_at"], condition=Q(is_ours=True), name="post_ours_published_idx"),
             models.Index(fields=["status", "due_at"], name="post_status_due_idx"),
             models.Index(fields=["author", "-published_at"], name="post_author_published_idx"),
             models.Index(fields=["channel", "-published_at"], name="post_channel_published_idx"),

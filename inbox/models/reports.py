@@ -1,10 +1,9 @@
 """The dashboards' daily rollups: what happened to the posts published on one Oslo day."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from strategy.models import Channel, Priority, TargetGroup, Team
+from strategy.models import Channel
 
 # The first-response histograms' buckets: len(inbox.reports.metrics.BUCKETS) + 1 (a test checks it).
 SLOTS = 19
@@ -12,32 +11,29 @@ SLOTS = 19
 
 class DailyRollup(models.Model):
     """
-    The posts people published on one Oslo calendar day, counted per channel, set of
-    categories, priority, team, target group and who answered first, as they stood when last computed
-    (`inbox.reports.rollups`): how many, what became of them, and the first-response
-    times as fixed histograms (`inbox.reports.metrics.BUCKETS`), in wall-clock and in
-    service seconds. What is still waiting is read from the posts themselves.
+    The posts people published on one Oslo calendar day on one channel, as they stood
+    when last computed (`inbox.reports.rollups`): how many, what became of them, and the
+    first-response times as fixed histograms (`inbox.reports.metrics.BUCKETS`), in
+    wall-clock and in service seconds. One row holds them all ("all"); one more row per
+    value of each dimension (a category, a priority, a team, a target group, who
+    answered first) holds that value's share, so that a table by one dimension reads a
+    few rows a day whatever the period. What is still waiting is read from the posts.
     """
+
+    class Dimension(models.TextChoices):
+        ALL = "all", _("all")
+        CATEGORY = "category", _("category")
+        PRIORITY = "priority", _("priority")
+        TEAM = "team", _("team")
+        TARGET_GROUP = "target_group", _("target group")
+        PERSON = "person", _("first response by")
 
     day = models.DateField(_("day"))
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
-    # The post's categories, sorted and joined by "+" ("" for none): each post is in one row.
-    categories = models.CharField(_("categories"), max_length=200, blank=True)
-    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
-    team = models.ForeignKey(
-        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("team")
-    )
-    target_group = models.ForeignKey(
-        TargetGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("target group")
-    )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("first response by"),
-    )
+    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    # The dimension's value: a category's or a priority's code, a team's, a target group's
+    # or a user's id; "" for none (no team, no target group, answered on the platform).
+    value = models.CharField(_("value"), max_length=60, blank=True)
     posts = models.PositiveIntegerField(_("posts"), default=0)
     must_reply = models.PositiveIntegerField(_("must reply"), default=0)
     needs_look = models.PositiveIntegerField(_("needed a look"), default=0)
@@ -60,10 +56,13 @@ class DailyRollup(models.Model):
     class Meta:
         verbose_name = _("daily rollup")
         verbose_name_plural = _("daily rollups")
-        indexes = [models.Index(fields=["day", "channel"], name="rollup_day_channel_idx")]
+        indexes = [
+            models.Index(fields=["day", "channel"], name="rollup_day_channel_idx"),
+            models.Index(fields=["dimension", "day"], name="rollup_dimension_day_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.channel_id} {self.categories or '-'}: {self.posts}"
+        return f"{self.day} {self.channel_id} {self.dimension}={self.value or '-'}: {self.posts}"
 
 
 class FeedbackRollup(models.Model):

@@ -69,7 +69,10 @@ class OutboxMessage(models.Model):
             # The outbox sweep reads the messages left sending or not confirmed.
             models.Index(
                 fields=["created_at"], condition=Q(status__in=["pending", "unknown"]), name="outbox_unsettled_idx"
-            )
+            ),
+            # The reports' dialogue share: what was sent on a day, and whether a post of ours came from here.
+            models.Index(fields=["sent_at"], condition=Q(status__in=["sent", "sandbox"]), name="outbox_sent_idx"),
+            models.Index(fields=["channel", "external_id"], name="outbox_channel_external_idx"),
         ]
 
     def __str__(self) -> str:

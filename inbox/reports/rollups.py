@@ -19,6 +19,7 @@ from ..selectors import in_category
 from ..triage import deadlines, rulebook
 from ..triage.language import load_lexicon
 from .metrics import (
+    DIMENSIONS,
     FEEDBACK_CATEGORIES,
     OSLO,
     SLOTS,
@@ -109,25 +110,41 @@ def tally_by_key(posts: QuerySet[Post]) -> dict[tuple, Tally]:
     return tallies
 
 
+# The dimensions a rollup row may hold besides "all" (inbox.reports.metrics.DIMENSIONS names them).
+ROLLUP_DIMENSIONS = ("category", "priority", "team", "target_group", "person")
+
+
+def stored_value(value) -> str:
+    """A dimension's value as a rollup row holds it: "" for none."""
+    return "" if value is None else str(value)
+
+
+def per_dimension(tallies: dict[tuple, Tally]) -> dict[tuple, Tally]:
+    """
+    Full-key tallies as the rows a day stores: (day, channel, "all", "") with everything,
+    and (day, channel, dimension, value) with each value's share.
+    """
+    rows: dict[tuple, Tally] = {}
+    for key, part in tallies.items():
+        day, channel = key[0], key[1]
+        rows.setdefault((day, channel, "all", ""), Tally()).merge(part)
+        for dimension in ROLLUP_DIMENSIONS:
+            for value in DIMENSIONS[dimension](key):
+                rows.setdefault((day, channel, dimension, stored_value(value)), Tally()).merge(part)
+    return rows
+
+
 def _rollup(key: tuple, part: Tally, now: datetime) -> DailyRollup:
-    day, channel_id, categories, priority, team_id, target_group_id, person_id = key
-    rollup = DailyRollup(
-        day=day,
-        channel_id=channel_id,
-        categories=categories,
-        priority=priority,
-        team_id=team_id,
-        target_group_id=target_group_id,
-        person_id=person_id,
-        computed_at=now,
-    )
+    day, channel_id, dimension, value = key
+    rollup = DailyRollup(day=day, channel_id=channel_id, dimension=dimension, value=value, computed_at=now)
     for name in Tally.COUNTS:
         setattr(rollup, name, getattr(part, name))
     for slot in range(SLOTS):
         setattr(rollup, f"wall_{slot}", part.response[slot])
         setattr(rollup, f"service_{slot}", part.service[slot])
-    for hour in range(24):
-        setattr(rollup, f"hour_{hour}", part.hours[hour])
+    if dimension == "all":
+        for hour in range(24):
+            setattr(rollup, f"hour_{hour}", part.hours[hour])
     return rollup
 
 
@@ -190,7 +207,9 @@ def compute_days(days: Iterable[date]) -> int:
         feedback = feedback_of(posts)
         with transaction.atomic():
             DailyRollup.objects.filter(day=day).delete()
-            rows = DailyRollup.objects.bulk_create(_rollup(key, part, now) for key, part in tallies.items())
+            rows = DailyRollup.objects.bulk_create(
+                _rollup(key, part, now) for key, part in per_dimension(tallies).items()
+            )
             FeedbackRollup.objects.filter(day=day).delete()
             FeedbackRollup.objects.bulk_create(
                 FeedbackRollup(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ..models import DailyRollup, FeedbackRollup, OwnContentRollup
 from ..selectors import OPEN, ever_forwarded_to
 from .metrics import (
+    DIMENSIONS,
     FEEDBACK_CATEGORIES,
     SLOTS,
     Figures,
@@ -37,10 +38,17 @@ _SUMS = {
     **{name: Sum(name) for name in Tally.COUNTS},
     **{f"wall_{slot}": Sum(f"wall_{slot}") for slot in range(SLOTS)},
     **{f"service_{slot}": Sum(f"service_{slot}") for slot in range(SLOTS)},
-    **{f"hour_{hour}": Sum(f"hour_{hour}") for hour in range(24)},
 }
-_KEY_COLUMNS = ("channel", "categories", "priority", "team", "target_group", "person")
+_HOURS = {f"hour_{hour}": Sum(f"hour_{hour}") for hour in range(24)}
 NO_KEY = (None, None, None, None, None, None)
+# A stored value back as the dimension's own: ids are numbers, "" is none.
+_IDS = ("team", "target_group", "person")
+
+
+def _value(dimension: str, stored: str):
+    if stored == "":
+        return None
+    return int(stored) if dimension in _IDS else stored
 
 
 def _tally(row: dict) -> Tally:
@@ -48,7 +56,7 @@ def _tally(row: dict) -> Tally:
         **{name: row[name] or 0 for name in Tally.COUNTS},
         response=[row[f"wall_{slot}"] or 0 for slot in range(SLOTS)],
         service=[row[f"service_{slot}"] or 0 for slot in range(SLOTS)],
-        hours=[row[f"hour_{hour}"] or 0 for hour in range(24)],
+        hours=[row.get(f"hour_{hour}") or 0 for hour in range(24)],
     )
 
 
@@ -73,25 +81,38 @@ def _add(into: dict[tuple, Tally], key: tuple, part: Tally) -> None:
         into[key] = Tally().merge(part)
 
 
+def _from_posts(tallies_by_key: dict[tuple, Tally], by: dict[str, dict], by_day: dict[tuple, Tally]) -> None:
+    """Full-key tallies (today's, an employee's) added to the per-dimension and per-day ones."""
+    for key, part in tallies_by_key.items():
+        for name in BY_KEY:
+            for value in DIMENSIONS[name](key):
+                _add(by[name], value, part)
+        _add(by_day, (key[0], *NO_KEY), part)
+
+
 def tallies(first: date, last: date, *, today: date, channel: int | None = None):
-    """The period's tallies twice: per key without its day, and per day."""
-    by_key: dict[tuple, Tally] = {}
+    """
+    The period's tallies: per value of each dimension (channel, category, priority,
+    team, target group, person), and per day.
+    """
+    by: dict[str, dict] = {name: {} for name in BY_KEY}
     by_day: dict[tuple, Tally] = {}
     closed_last = min(last, today - timedelta(days=1))
     if first <= closed_last:
         rollups = DailyRollup.objects.filter(day__gte=first, day__lte=closed_last)
         if channel:
             rollups = rollups.filter(channel_id=channel)
-        for row in rollups.values(*_KEY_COLUMNS).annotate(**_SUMS).order_by():
-            key = (None, *(row[name] for name in _KEY_COLUMNS))
-            by_key[key] = _tally(row)
-        for row in rollups.values("day").annotate(**_SUMS).order_by():
+        every = rollups.filter(dimension=DailyRollup.Dimension.ALL)
+        for row in every.values("channel").annotate(**_SUMS).order_by():
+            by["channel"][row["channel"]] = _tally(row)
+        for row in every.values("day").annotate(**_SUMS, **_HOURS).order_by():
             by_day[(row["day"], *NO_KEY)] = _tally(row)
+        parts = rollups.exclude(dimension=DailyRollup.Dimension.ALL)
+        for row in parts.values("dimension", "value").annotate(**_SUMS).order_by():
+            by[row["dimension"]][_value(row["dimension"], row["value"])] = _tally(row)
     if last >= today:
-        for key, part in tally_by_key(incoming(max(first, today), last, channel)).items():
-            _add(by_key, (None, *key[1:]), part)
-            _add(by_day, (key[0], *NO_KEY), part)
-    return by_key, by_day
+        _from_posts(tally_by_key(incoming(max(first, today), last, channel)), by, by_day)
+    return by, by_day
 
 
 def waiting_in(posts) -> list[Waiting]:
@@ -113,11 +134,22 @@ def waiting(first: date, last: date, channel: int | None = None) -> list[Waiting
     return waiting_in(incoming(first, last, channel))
 
 
-def _assemble(first, last, now, channel, by_key, by_day, waits) -> Report:
+def _figures_by(parts: dict, waits: list[Waiting], now: datetime, name: str) -> dict[object, Figures]:
+    """The figures per value of one dimension, what is waiting placed by the same rule."""
+    values_of = DIMENSIONS[name]
+    waiting_by: dict[object, list[Waiting]] = {}
+    for post in waits:
+        for value in values_of(post.key):
+            waiting_by.setdefault(value, []).append(post)
+    values = set(parts) | set(waiting_by)
+    return {value: figures(parts.get(value, Tally()), waiting_by.get(value, []), now) for value in values}
+
+
+def _assemble(first, last, now, channel, by, by_day, waits) -> Report:
     total = Tally()
     for part in by_day.values():
         total.merge(part)
-    cuts = {name: grouped(by_key, waits, now, name) for name in BY_KEY}
+    cuts = {name: _figures_by(by[name], waits, now, name) for name in BY_KEY}
     cuts.update({name: grouped(by_day, waits, now, name) for name in BY_DAY})
     return Report(
         first, last, now, channel, figures(total, waits, now), cuts, heatmap(by_day), total.response, total.service
@@ -126,8 +158,8 @@ def _assemble(first, last, now, channel, by_key, by_day, waits) -> Report:
 
 def report(first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
     now = now or timezone.now()
-    by_key, by_day = tallies(first, last, today=timezone.localdate(now), channel=channel)
-    return _assemble(first, last, now, channel, by_key, by_day, waiting(first, last, channel))
+    by, by_day = tallies(first, last, today=timezone.localdate(now), channel=channel)
+    return _assemble(first, last, now, channel, by, by_day, waiting(first, last, channel))
 
 
 def own_report(user, first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
@@ -137,12 +169,10 @@ def own_report(user, first: date, last: date, *, now: datetime | None = None, ch
     """
     now = now or timezone.now()
     posts = incoming(first, last, channel) & ever_forwarded_to(user)
-    by_key: dict[tuple, Tally] = {}
+    by: dict[str, dict] = {name: {} for name in BY_KEY}
     by_day: dict[tuple, Tally] = {}
-    for key, part in tally_by_key(posts).items():
-        _add(by_key, (None, *key[1:]), part)
-        _add(by_day, (key[0], *NO_KEY), part)
-    return _assemble(first, last, now, channel, by_key, by_day, waiting_in(posts))
+    _from_posts(tally_by_key(posts), by, by_day)
+    return _assemble(first, last, now, channel, by, by_day, waiting_in(posts))
 
 
 @dataclass
