@@ -127,6 +127,7 @@ def _row(label: str, found: Figures, drill: Drill, filters: dict) -> dict:
 
 
 def _names() -> dict[str, dict]:
+    """The names a report's values are shown by (read once per page)."""
     return {
         "channel": dict(Channel.objects.values_list("pk", "name")),
         "team": {team.pk: team.name for team in Team.objects.all()},
@@ -149,8 +150,7 @@ DIMENSIONS = [
 ]
 
 
-def _tables(found, drill: Drill) -> list[dict]:
-    names = _names()
+def _tables(found, drill: Drill, names: dict) -> list[dict]:
     tables = []
     for dimension, title in DIMENSIONS:
         rows = []
@@ -162,25 +162,42 @@ def _tables(found, drill: Drill) -> list[dict]:
     return tables
 
 
+# A longer period is shown week by week: a year is 53 points, not 365.
+DAILY_AT_MOST = 92
+
+
 def _trend(found, drill: Drill) -> list[dict]:
-    empty = figures(Tally(), [], found.now)
-    days = []
-    day = found.first
-    while day <= found.last:
-        part = found.by["day"].get(day, empty)
-        one = Drill(day, day, found.channel)
-        days.append(
+    """The period day by day (up to DAILY_AT_MOST days), else by weeks (Monday to Sunday, cut to the period)."""
+    weekly = (found.last - found.first).days + 1 > DAILY_AT_MOST
+    rows = []
+    start = found.first
+    while start <= found.last:
+        end = min(found.last, start + timedelta(days=6 - start.weekday())) if weekly else start
+        parts = [found.by["day"][day] for day in _days(start, end) if day in found.by["day"]]
+        answered = sum(part.answered for part in parts)
+        on_time = sum(part.answered_on_time for part in parts)
+        judged = answered + sum(part.breached for part in parts)
+        span = Drill(start, end, found.channel)
+        rows.append(
             {
-                "day": day,
-                "posts": one(part.posts),
-                "must_reply": one(part.must_reply, must_reply="yes"),
-                "on_time": one(part.answered_on_time, outcome="on_time"),
-                "late": one(part.late, outcome="late"),
-                "rate": part.on_time_rate,
+                "first": start,
+                "last": end,
+                "label": _("week %(number)s") % {"number": start.isocalendar().week}
+                if weekly
+                else formats.date_format(start, "D j.n."),
+                "posts": span(sum(part.posts for part in parts)),
+                "must_reply": span(sum(part.must_reply for part in parts), must_reply="yes"),
+                "on_time": span(on_time, outcome="on_time"),
+                "late": span(answered - on_time, outcome="late"),
+                "rate": on_time / judged if judged else None,
             }
         )
-        day += timedelta(days=1)
-    return days
+        start = end + timedelta(days=1)
+    return rows
+
+
+def _days(first: date, last: date):
+    return (first + timedelta(days=offset) for offset in range((last - first).days + 1))
 
 
 def _bucket_labels() -> list[str]:
@@ -248,12 +265,12 @@ def _feedback(first: date, last: date, before, channel_id: int | None, drill: Dr
     return sections
 
 
-def _dialogue(first: date, last: date, before, channel_id: int | None) -> list[dict]:
+def _dialogue(first: date, last: date, before, channel_id: int | None, names: dict) -> list[dict]:
     """Per channel: our replies against our publications, this period and the one before."""
     today = timezone.localdate()
     now = own_content(first, last, today=today, channel=channel_id)
     then = own_content(before.first, before.last, today=today, channel=channel_id)
-    names = _names()["channel"]
+    names = names["channel"]
     rows = []
     for channel in sorted(set(now) | set(then), key=lambda pk: str(names.get(pk, pk))):
         replies, publications = now.get(channel, [0, 0])
@@ -293,6 +310,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     found = report(first, last, channel=channel_id)
     before = _previous(first, last, channel_id)
     drill = Drill(first, last, channel_id)
+    names = _names()
     total, previous = found.total, before.total
     tiles = [
         {
@@ -323,6 +341,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "periods": PERIODS,
         "first": first,
         "last": last,
+        "period_days": (last - first).days + 1,
         "previous_first": before.first,
         "previous_last": before.last,
         "channel": channel,
@@ -339,7 +358,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (_("answered elsewhere"), drill(total.answered_elsewhere, outcome="answered_elsewhere")),
         ],
         "columns": [heading for _name, heading, _extra in COLUMNS],
-        "tables": _tables(found, drill),
+        "tables": _tables(found, drill, names),
         "trend": _trend(found, drill),
         "distribution": list(zip(labels, found.response, found.service, strict=True)),
         "heatmap": [
@@ -349,12 +368,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "heatmap_top": max((max(row) for row in found.heatmap), default=0),
         "hours": range(24),
         "feedback": _feedback(first, last, before, channel_id, drill),
-        "dialogue": _dialogue(first, last, before, channel_id),
+        "dialogue": _dialogue(first, last, before, channel_id, names),
     }
     context["trend_chart"] = {
-        "labels": [formats.date_format(day["day"], "D j.n.") for day in context["trend"]],
-        "posts": [day["posts"].value for day in context["trend"]],
-        "rate": [None if day["rate"] is None else round(100 * day["rate"], 1) for day in context["trend"]],
+        "labels": [str(row["label"]) for row in context["trend"]],
+        "posts": [row["posts"].value for row in context["trend"]],
+        "rate": [None if row["rate"] is None else round(100 * row["rate"], 1) for row in context["trend"]],
     }
     context["distribution_chart"] = {
         "labels": [str(label) for label in labels],

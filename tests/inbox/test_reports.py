@@ -616,3 +616,18 @@ def test_our_employees_accounts_count_as_own_employees(client, ingrid, lars, str
     assert Author.objects.get(pk=new.pk).target_group == employees
     client.force_login(lars)
     assert client.post(url, {"employee_accounts": ""}).status_code == 403
+
+
+def test_a_year_is_shown_week_by_week_and_each_week_opens_its_posts(client, lars, history):
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(TODAY - timedelta(days=10), TODAY - timedelta(days=1))
+        client.force_login(lars)
+        page = client.get(reverse("reports:dashboard"), {"period": "12m"})
+        trend = page.context["trend"]
+        assert 52 <= len(trend) <= 54
+        assert trend[0]["first"] == TODAY - timedelta(days=364) and trend[-1]["last"] == TODAY
+        assert all(row["first"].weekday() == 0 for row in trend[1:])
+        assert sum(row["posts"].value for row in trend) == page.context["total"].posts
+        for row in trend[-3:]:
+            listed = client.get(html.unescape(row["posts"].href))
+            assert listed.context["matching"] == row["posts"].value
