@@ -2,7 +2,7 @@
 
 from .digest import DigestSent
 from .posts import Author, CsvImport, Person, Post, WebhookDelivery, YouTubePollState
-from .reports import DailyRollup, FeedbackRollup, OwnContentRollup, RollupDay
+from .reports import DailyRollup, FeedbackRollup, OwnContentRollup, RollupDay, TermRollup
 from .triage import TriageDecision, TriageLabel, TriageModel
 from .work import Activity, Forward, InboxSettings, Note, OutboxMessage, ReplyApproval, SavedReply
 
@@ -23,6 +23,7 @@ __all__ = [
     "ReplyApproval",
     "RollupDay",
     "SavedReply",
+    "TermRollup",
     "TriageDecision",
     "TriageLabel",
     "TriageModel",

@@ -66,11 +66,7 @@ class DailyRollup(models.Model):
 
 
 class FeedbackRollup(models.Model):
-    """
-    What the complaints and the technical problems of one Oslo day were about, per
-    channel, category and theme: how many posts, and the words most of them used
-    (`inbox.reports.metrics.terms_of`: word -> how many posts used it, the most used kept).
-    """
+    """What the complaints and the technical problems of one Oslo day were about: per channel, category and theme."""
 
     day = models.DateField(_("day"))
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
@@ -79,7 +75,6 @@ class FeedbackRollup(models.Model):
         "strategy.Theme", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("theme")
     )
     posts = models.PositiveIntegerField(_("posts"), default=0)
-    terms = models.JSONField(_("words"), default=dict)
 
     class Meta:
         verbose_name = _("feedback rollup")
@@ -88,6 +83,27 @@ class FeedbackRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.category}: {self.posts}"
+
+
+class TermRollup(models.Model):
+    """
+    The words the complaints and the technical problems of one Oslo day used, per channel
+    and category (`inbox.reports.metrics.terms_of`: word -> how many posts used it, the
+    most used kept).
+    """
+
+    day = models.DateField(_("day"))
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    category = models.CharField(_("category"), max_length=40)
+    terms = models.JSONField(_("words"), default=dict)
+
+    class Meta:
+        verbose_name = _("word rollup")
+        verbose_name_plural = _("word rollups")
+        indexes = [models.Index(fields=["day", "category"], name="term_day_category_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category}: {len(self.terms)} words"
 
 
 class OwnContentRollup(models.Model):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from ..models import DailyRollup, FeedbackRollup, OutboxMessage, OwnContentRollup, Post, RollupDay
+from ..models import DailyRollup, FeedbackRollup, OutboxMessage, OwnContentRollup, Post, RollupDay, TermRollup
 from ..selectors import in_category
 from ..triage import deadlines, rulebook
 from ..triage.language import load_lexicon
@@ -152,23 +152,23 @@ def _stopwords() -> frozenset[str]:
     return frozenset().union(*load_lexicon().stopwords.values())
 
 
-def feedback_of(posts: QuerySet[Post]) -> dict[tuple, tuple[int, Counter]]:
+def feedback_of(posts: QuerySet[Post]) -> tuple[Counter, dict[tuple, Counter]]:
     """
-    Per (day, channel, category, theme): how many complaints or technical problems, and
-    how many of them used each word.
+    The complaints and technical problems: how many per (day, channel, category, theme),
+    and how many of them used each word per (day, channel, category).
     """
     stopwords = _stopwords()
-    found: dict[tuple, tuple[int, Counter]] = {}
+    themes: Counter = Counter()
+    words: dict[tuple, Counter] = {}
     for category in FEEDBACK_CATEGORIES:
         rows = posts.filter(in_category(posts.db, category)).values_list(
             "published_at", "channel_id", "theme_id", "text"
         )
         for published_at, channel_id, theme_id, text in rows.iterator(chunk_size=2000):
-            key = (oslo_day(published_at), channel_id, category, theme_id)
-            count, words = found.get(key, (0, Counter()))
-            words.update(terms_of(text or "", stopwords))
-            found[key] = (count + 1, words)
-    return found
+            day = oslo_day(published_at)
+            themes[(day, channel_id, category, theme_id)] += 1
+            words.setdefault((day, channel_id, category), Counter()).update(terms_of(text or "", stopwords))
+    return themes, words
 
 
 def own_content_of(first: date, last: date) -> dict[tuple[date, int], list[int]]:
@@ -204,7 +204,7 @@ def compute_days(days: Iterable[date]) -> int:
     for day in sorted(set(days)):
         posts = incoming(day, day)
         tallies = tally_by_key(posts)
-        feedback = feedback_of(posts)
+        themes, words = feedback_of(posts)
         with transaction.atomic():
             DailyRollup.objects.filter(day=day).delete()
             rows = DailyRollup.objects.bulk_create(
@@ -212,10 +212,13 @@ def compute_days(days: Iterable[date]) -> int:
             )
             FeedbackRollup.objects.filter(day=day).delete()
             FeedbackRollup.objects.bulk_create(
-                FeedbackRollup(
-                    day=key[0], channel_id=key[1], category=key[2], theme_id=key[3], posts=count, terms=top_terms(words)
-                )
-                for key, (count, words) in feedback.items()
+                FeedbackRollup(day=key[0], channel_id=key[1], category=key[2], theme_id=key[3], posts=count)
+                for key, count in themes.items()
+            )
+            TermRollup.objects.filter(day=day).delete()
+            TermRollup.objects.bulk_create(
+                TermRollup(day=key[0], channel_id=key[1], category=key[2], terms=top_terms(counts))
+                for key, counts in words.items()
             )
             OwnContentRollup.objects.filter(day=day).delete()
             OwnContentRollup.objects.bulk_create(

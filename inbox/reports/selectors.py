@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from ..models import DailyRollup, FeedbackRollup, OwnContentRollup
+from ..models import DailyRollup, FeedbackRollup, OwnContentRollup, TermRollup
 from ..selectors import OPEN, ever_forwarded_to
 from .metrics import (
     DIMENSIONS,
@@ -189,22 +189,26 @@ def feedback(first: date, last: date, *, today: date, channel: int | None = None
     found = {category: Feedback(0, {}, Counter()) for category in FEEDBACK_CATEGORIES}
     closed_last = min(last, today - timedelta(days=1))
     if first <= closed_last:
-        rows = FeedbackRollup.objects.filter(day__gte=first, day__lte=closed_last)
+        themes = FeedbackRollup.objects.filter(day__gte=first, day__lte=closed_last)
+        words = TermRollup.objects.filter(day__gte=first, day__lte=closed_last)
         if channel:
-            rows = rows.filter(channel_id=channel)
-        for category, theme, posts, terms in rows.values_list("category", "theme_id", "posts", "terms"):
+            themes, words = themes.filter(channel_id=channel), words.filter(channel_id=channel)
+        for category, theme, posts in (
+            themes.values("category", "theme").annotate(n=Sum("posts")).values_list("category", "theme", "n")
+        ):
             part = found.setdefault(category, Feedback(0, {}, Counter()))
             part.posts += posts
             part.themes[theme] = part.themes.get(theme, 0) + posts
-            part.terms.update(terms)
+        for category, terms in words.values_list("category", "terms"):
+            found.setdefault(category, Feedback(0, {}, Counter())).terms.update(terms)
     if last >= today:
-        for (_day, _channel, category, theme), (posts, terms) in feedback_of(
-            incoming(max(first, today), last, channel)
-        ).items():
+        themes, words = feedback_of(incoming(max(first, today), last, channel))
+        for (_day, _channel, category, theme), posts in themes.items():
             part = found.setdefault(category, Feedback(0, {}, Counter()))
             part.posts += posts
             part.themes[theme] = part.themes.get(theme, 0) + posts
-            part.terms.update(terms)
+        for (_day, _channel, category), terms in words.items():
+            found.setdefault(category, Feedback(0, {}, Counter())).terms.update(terms)
     return found
 
 
