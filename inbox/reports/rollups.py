@@ -69,6 +69,14 @@ def incoming(first: date, last: date, channel: int | None = None) -> QuerySet[Po
 
 def keyed_rows(posts: QuerySet[Post]) -> Iterator[tuple[tuple, PostRow]]:
     """Each post as (its rollup key, its row), with the service time of its first response."""
+    policies: dict[tuple, deadlines.Policy] = {}
+
+    def policy_for(channel_id: int, priority: str) -> deadlines.Policy:
+        found = policies.get((channel_id, priority))
+        if found is None:
+            found = policies[(channel_id, priority)] = rulebook.policy_for(channel_id, priority)
+        return found
+
     for (
         published_at,
         must_reply,
@@ -86,8 +94,7 @@ def keyed_rows(posts: QuerySet[Post]) -> Iterator[tuple[tuple, PostRow]]:
     ) in posts.values_list(*ROW_FIELDS).iterator(chunk_size=5000):
         service = None
         if must_reply and first_response_at is not None:
-            policy = rulebook.policy_for(channel_id, priority)
-            service = deadlines.service_seconds(published_at, first_response_at, policy)
+            service = deadlines.service_seconds(published_at, first_response_at, policy_for(channel_id, priority))
         key = (
             oslo_day(published_at),
             channel_id,

@@ -234,3 +234,28 @@ def own_content(first: date, last: date, *, today: date, channel: int | None = N
             counts[0] += replies
             counts[1] += publications
     return found
+
+
+@dataclass
+class Totals:
+    """A period's figures in all, without their cuts (the period a report compares with)."""
+
+    first: date
+    last: date
+    total: Figures
+
+
+def totals(first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Totals:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    total = Tally()
+    closed_last = min(last, today - timedelta(days=1))
+    if first <= closed_last:
+        rollups = DailyRollup.objects.filter(day__gte=first, day__lte=closed_last, dimension=DailyRollup.Dimension.ALL)
+        if channel:
+            rollups = rollups.filter(channel_id=channel)
+        total.merge(_tally(rollups.aggregate(**_SUMS)))
+    if last >= today:
+        for part in tally_by_key(incoming(max(first, today), last, channel)).values():
+            total.merge(part)
+    return Totals(first, last, figures(total, waiting(first, last, channel), now))

@@ -65,8 +65,9 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not is_public_holiday(day)
 
 
+@lru_cache(maxsize=4096)
 def service_window(day: date, policy: Policy = DEFAULT_POLICY) -> tuple[datetime, datetime]:
-    """The service hours of a local day, as UTC datetimes: working hours, or on-duty hours."""
+    """The service hours of a local day, as UTC datetimes: working hours, or on-duty hours (kept: pure)."""
     zone = ZoneInfo(policy.timezone)
     if is_working_day(day):
         start, end = policy.working_start, policy.working_end

@@ -26,7 +26,7 @@ from ..forms import people_who_answer
 from ..reports import exports
 from ..reports.metrics import BUCKETS, Figures, Tally, dialogue_share, figures
 from ..reports.rollups import incoming
-from ..reports.selectors import feedback, own_content, own_report, report
+from ..reports.selectors import feedback, own_content, own_report, report, totals
 from ..selectors import NONE, ever_forwarded_to, with_first_responders
 from .queues import DAY_TYPE_CHOICES
 
@@ -299,8 +299,9 @@ def _chosen(request: HttpRequest) -> tuple[PeriodForm, date, date, str, Channel 
 
 
 def _previous(first: date, last: date, channel_id: int | None):
+    """The period before, as long as this one: its figures in all."""
     length = (last - first).days + 1
-    return report(first - timedelta(days=length), first - timedelta(days=1), channel=channel_id)
+    return totals(first - timedelta(days=length), first - timedelta(days=1), channel=channel_id)
 
 
 @permission_required("inbox.view_dailyrollup", raise_exception=True)
