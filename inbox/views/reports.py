@@ -12,19 +12,17 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Team, Theme
 
 from ..forms import people_who_answer
-from ..reports import exports
-from ..reports.metrics import BUCKETS, Figures, Tally, dialogue_share, figures
+from ..reports.metrics import BUCKETS, Figures, dialogue_share
 from ..reports.rollups import incoming
 from ..reports.selectors import feedback, own_content, own_report, report, totals
 from ..selectors import NONE, ever_forwarded_to, with_first_responders
@@ -126,7 +124,7 @@ def _row(label: str, found: Figures, drill: Drill, filters: dict) -> dict:
     }
 
 
-def _names() -> dict[str, dict]:
+def value_names() -> dict[str, dict]:
     """The names a report's values are shown by (read once per page)."""
     return {
         "channel": dict(Channel.objects.values_list("pk", "name")),
@@ -200,7 +198,7 @@ def _days(first: date, last: date):
     return (first + timedelta(days=offset) for offset in range((last - first).days + 1))
 
 
-def _bucket_labels() -> list[str]:
+def bucket_labels() -> list[str]:
     def short(seconds: int) -> str:
         if seconds < 3600:
             return _("%(n)s min") % {"n": seconds // 60}
@@ -290,7 +288,7 @@ def _change(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
 
 
-def _chosen(request: HttpRequest) -> tuple[PeriodForm, date, date, str, Channel | None]:
+def chosen_period(request: HttpRequest) -> tuple[PeriodForm, date, date, str, Channel | None]:
     """The period and channel the query asks for (30 days, every channel, when it asks for nothing usable)."""
     form = PeriodForm(request.GET or None)
     first, last, period = form.days(timezone.localdate())
@@ -298,7 +296,7 @@ def _chosen(request: HttpRequest) -> tuple[PeriodForm, date, date, str, Channel 
     return form, first, last, period, channel
 
 
-def _previous(first: date, last: date, channel_id: int | None):
+def previous_period(first: date, last: date, channel_id: int | None):
     """The period before, as long as this one: its figures in all."""
     length = (last - first).days + 1
     return totals(first - timedelta(days=length), first - timedelta(days=1), channel=channel_id)
@@ -306,12 +304,12 @@ def _previous(first: date, last: date, channel_id: int | None):
 
 @permission_required("inbox.view_dailyrollup", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, first, last, period, channel = _chosen(request)
+    form, first, last, period, channel = chosen_period(request)
     channel_id = channel.pk if channel else None
     found = report(first, last, channel=channel_id)
-    before = _previous(first, last, channel_id)
+    before = previous_period(first, last, channel_id)
     drill = Drill(first, last, channel_id)
-    names = _names()
+    names = value_names()
     total, previous = found.total, before.total
     tiles = [
         {
@@ -334,7 +332,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "previous": previous.handled_without_reply,
         },
     ]
-    labels = _bucket_labels()
+    labels = bucket_labels()
     weekdays = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
     context = {
         "form": form,
@@ -384,96 +382,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "inbox/reports/dashboard.html", context)
 
 
-# --- Exports: every table of the page, as CSV or Excel ---------------------------------
-
-FIGURE_COLUMNS = [
-    ("posts", _("posts")),
-    ("must_reply", _("must reply")),
-    ("needs_look", _("needed a look")),
-    ("answered", _("answered")),
-    ("answered_on_time", _("answered on time")),
-    ("late", _("late")),
-    ("waiting", _("waiting")),
-    ("breached", _("breached")),
-    ("no_reply_needed", _("closed: no reply needed")),
-    ("spam", _("closed: spam")),
-    ("answered_elsewhere", _("closed: answered elsewhere")),
-    ("on_time_rate", _("on-time rate")),
-    ("p50", _("first response p50 (s)")),
-    ("p90", _("first response p90 (s)")),
-    ("service_p50", _("first response p50, service hours (s)")),
-    ("service_p90", _("first response p90, service hours (s)")),
-]
-TABLES = [*(key for key, _title in DIMENSIONS), "summary", "day", "distribution", "heatmap"]
-
-
-def _figure_cells(found: Figures) -> list:
-    cells = []
-    for name, _label in FIGURE_COLUMNS:
-        value = getattr(found, name)
-        cells.append(round(value, 4) if isinstance(value, float) else value)
-    return cells
-
-
-def _export_table(key: str, found, before) -> tuple[str, list[str], list[list]]:
-    """A table of the page as (title, header, rows) of plain values."""
-    figures_header = [str(label) for _name, label in FIGURE_COLUMNS]
-    if key == "summary":
-        header = [str(_("period")), str(_("from")), str(_("to")), *figures_header]
-        rows = [
-            [str(_("this period")), found.first, found.last, *_figure_cells(found.total)],
-            [str(_("the period before")), before.first, before.last, *_figure_cells(before.total)],
-        ]
-        return str(_("Key figures")), header, rows
-    if key == "day":
-        empty = figures(Tally(), [], found.now)
-        rows, day = [], found.first
-        while day <= found.last:
-            rows.append([day, *_figure_cells(found.by["day"].get(day, empty))])
-            day += timedelta(days=1)
-        return str(_("Day by day")), [str(_("day")), *figures_header], rows
-    if key == "distribution":
-        header = [str(_("within")), str(_("up to (s)")), str(_("wall-clock time")), str(_("service hours"))]
-        bounds = [*BUCKETS, None]
-        rows = [
-            [str(label), bound, wall, service]
-            for label, bound, wall, service in zip(_bucket_labels(), bounds, found.response, found.service, strict=True)
-        ]
-        return str(_("Time to the first response")), header, rows
-    if key == "heatmap":
-        weekdays = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
-        header = [str(_("weekday")), *(f"{hour:02d}" for hour in range(24))]
-        rows = [[str(weekdays[weekday]), *counts] for weekday, counts in enumerate(found.heatmap)]
-        return str(_("When posts come in")), header, rows
-    names = _names()[key]
-    title = str(dict(DIMENSIONS)[key])
-    rows = []
-    for value, part in found.by[key].items():
-        label = names.get(value) or (_("not set") if value is None else str(value))
-        rows.append([str(label), *_figure_cells(part)])
-    rows.sort(key=lambda row: (-row[1], row[0]))
-    return title, [str(_("name")), *figures_header], rows
-
-
-@permission_required("inbox.view_dailyrollup", raise_exception=True)
-def export(request: HttpRequest, table: str, kind: str) -> HttpResponse:
-    """One of the page's tables, for the same period and channel, as CSV or an Excel workbook."""
-    if table not in TABLES or kind not in exports.FORMATS:
-        raise Http404
-    _form, first, last, _period, channel = _chosen(request)
-    channel_id = channel.pk if channel else None
-    found = report(first, last, channel=channel_id)
-    before = _previous(first, last, channel_id) if table == "summary" else None
-    title, header, rows = _export_table(table, found, before)
-    name = f"{slugify(title) or table}-{first.isoformat()}-{last.isoformat()}.{kind}"
-    if kind == "csv":
-        response = StreamingHttpResponse(exports.csv_lines(header, rows), content_type=exports.FORMATS[kind])
-    else:
-        response = HttpResponse(exports.workbook(title, header, rows), content_type=exports.FORMATS[kind])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 # --- An employee's own figures -----------------------------------------------------------
 
 # The posts listed under an employee's figures, newest first.
@@ -483,7 +391,7 @@ OWN_POSTS_SHOWN = 200
 @permission_required("inbox.answer_forwarded", raise_exception=True)
 def mine(request: HttpRequest) -> HttpResponse:
     """An employee's own figures: the posts forwarded to them or their team, what became of them, how fast."""
-    form, first, last, period, channel = _chosen(request)
+    form, first, last, period, channel = chosen_period(request)
     channel_id = channel.pk if channel else None
     found = own_report(request.user, first, last, channel=channel_id)
     length = (last - first).days + 1
@@ -509,7 +417,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "previous": before,
             "change": _change(found.total.on_time_rate, before.on_time_rate),
             "by_channel": sorted(
-                ((_names()["channel"].get(key, key), part) for key, part in found.by["channel"].items()),
+                ((value_names()["channel"].get(key, key), part) for key, part in found.by["channel"].items()),
                 key=lambda item: str(item[0]),
             ),
             "posts": posts,
