@@ -131,7 +131,7 @@ class SummaryView(APIView):
         parameters=[SummaryQuerySerializer],
         responses={
             200: SummarySerializer,
-            400: OpenApiResponse(ErrorSerializer, description=_("A parameter is missing or wrong; it is named.")),
+            400: OpenApiResponse(description=_("A parameter is missing or wrong; the answer names it.")),
             401: OpenApiResponse(ErrorSerializer, description=_("Not logged in.")),
             403: OpenApiResponse(ErrorSerializer, description=_("The role may not read reports.")),
         },

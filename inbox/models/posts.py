@@ -300,18 +300,6 @@ class Post(models.Model):
                 condition=Q(deleted_at__isnull=True, is_ours=False),
                 name="post_incoming_published_idx",
             ),
-            # And what of a period is still waiting for an answer (the reports' "waiting", "breached").
-            models.Index(
-                fields=["published_at"],
-                condition=Q(
-                    must_reply=True,
-                    first_response_at__isnull=True,
-                    deleted_at__isnull=True,
-                    is_ours=False,
-                    status__in=["new", "open"],
-                ),
-                name="post_waiting_published_idx",
-            ),
             # And our own posts of a period (the dialogue share).
             models.Index(fields=["published_at"], condition=Q(is_ours=True), name="post_ours_published_idx"),
             models.Index(fields=["status", "due_at"], name="post_status_due_idx"),
