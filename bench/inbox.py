@@ -187,6 +187,20 @@ def run(args, database: "Database", scratch: Path) -> None:
     reuse = args.reuse and database.exists()
     if not reuse:
         database.create()
+    prepare(scratch)
+    loaded = reuse and Loader.loaded(args)
+    if reuse and not loaded:
+        print(f"{database.name!r} has no posts from an earlier run with these options: loading them")
+    if not loaded:
+        Loader(args).load()
+    Measure(args, database).run()
+
+
+def prepare(scratch: Path) -> None:
+    """
+    Django set up, the database migrated, the strategy and the demo users loaded, and
+    the static files collected into the scratch directory (as production serves them).
+    """
     import django
 
     django.setup()
@@ -200,13 +214,6 @@ def run(args, database: "Database", scratch: Path) -> None:
     # As production: collected static files and their manifest, here in a temporary directory.
     settings.STATIC_ROOT = scratch / "static"
     call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)
-
-    loaded = reuse and Loader.loaded(args)
-    if reuse and not loaded:
-        print(f"{database.name!r} has no posts from an earlier run with these options: loading them")
-    if not loaded:
-        Loader(args).load()
-    Measure(args, database).run()
 
 
 class Database:
@@ -347,19 +354,7 @@ class Loader:
         )
 
     def _check_columns(self) -> None:
-        """Every column the database requires (NOT NULL, no default) is one this loader fills."""
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            for table, columns in (("inbox_post", POST_COLUMNS), ("inbox_author", AUTHOR_COLUMNS)):
-                cursor.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-                    "AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'",
-                    [table],
-                )
-                missing = sorted({name for (name,) in cursor.fetchall()} - set(columns))
-                if missing:
-                    sys.exit(f"{table} has NOT NULL columns this script does not fill: {', '.join(missing)}")
+        check_columns((("inbox_post", POST_COLUMNS), ("inbox_author", AUTHOR_COLUMNS)))
 
     # The first pass: the posts of people, by person.
 
@@ -704,6 +699,22 @@ class Loader:
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), [Author, Post]):
                 cursor.execute(statement)
+
+
+def check_columns(tables) -> None:
+    """Every column the database requires (NOT NULL, no default) is one the loader fills: (table, columns) pairs."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table, columns in tables:
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'",
+                [table],
+            )
+            missing = sorted({name for (name,) in cursor.fetchall()} - set(columns))
+            if missing:
+                sys.exit(f"{table} has NOT NULL columns this script does not fill: {', '.join(missing)}")
 
 
 def copy_rows(cursor, table: str, columns: tuple[str, ...], rows) -> tuple[int, float]:
