@@ -119,6 +119,10 @@ POST_COLUMNS = (
     "warned_at",
     "closed_at",
     "close_reason",
+    # Columns later sessions added (NOT NULL): written as their defaults.
+    "needs_look",
+    "refused_url",
+    "triage_attempts",
 )
 AUTHOR_COLUMNS = ("id", "platform", "external_id", "name", "handle", "first_seen_at", "last_seen_at")
 
@@ -688,6 +692,7 @@ class Loader:
             f"{json.dumps(list(categories))}\t{priority}\t{_field(_stamp(due))}\t{_field(_stamp(answered))}\t"
             f"{_field(_stamp(breached))}\t{_field(assignee)}\t{_field(team)}\t{_field(theme)}\t"
             f"{_field(_stamp(triaged))}\t{_field(_stamp(warned))}\t{_field(_stamp(closed))}\t{close_reason}"
+            "\tf\t\t0"
         )
 
     def _reset_sequences(self) -> None:
