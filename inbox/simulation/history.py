@@ -154,9 +154,10 @@ def seed(*, days: int = 120, per_day: int = 40, rng_seed: int = 7, now: datetime
                 post.closed_at = published + timedelta(minutes=rng.randrange(5, 240))
             elif must:
                 answered = _answer_after(rng, published, policy)
+                # Routed to someone on duty, as triage does; the one who answers holds it.
+                post.assignee = rng.choice(staff) if staff else None
                 if answered < now:
                     post.first_response_at, post.status = answered, Post.Status.ANSWERED
-                    post.assignee = rng.choice(staff) if staff else None
                     post.first_responder = post.assignee
             elif fate < 0.7:
                 post.status, post.closed_at = Post.Status.CLOSED, published + timedelta(hours=rng.randrange(1, 30))
