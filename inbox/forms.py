@@ -265,13 +265,7 @@ def people_who_work_posts():
 
 def people_who_answer():
     """Who can write a reply: the communication unit and the employees posts are forwarded to, by name."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__permissions__codename="change_post") | Q(groups__permissions__codename="answer_forwarded"))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return _people("change_post", "answer_forwarded")
 
 
 class AssignForm(forms.Form):

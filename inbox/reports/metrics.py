@@ -75,6 +75,16 @@ def day_type(day: date) -> str:
     return "holiday" if is_public_holiday(day) else "weekday"
 
 
+def answered_on_time(due_at: datetime | None, answered_at: datetime) -> bool:
+    """A first response at or before the deadline (or to a post without one) is on time."""
+    return due_at is None or answered_at <= due_at
+
+
+def response_seconds(published_at: datetime, answered_at: datetime) -> float:
+    """Publication to first response, wall-clock seconds (never below zero)."""
+    return max(0.0, (answered_at - published_at).total_seconds())
+
+
 def bucket_of(seconds: float) -> int:
     return bisect_left(BUCKETS, seconds)
 
@@ -145,9 +155,9 @@ class Tally:
         self.needs_look += row.needs_look
         if row.first_response_at is not None:
             self.answered += 1
-            if row.due_at is None or row.first_response_at <= row.due_at:
+            if answered_on_time(row.due_at, row.first_response_at):
                 self.answered_on_time += 1
-            wall = max(0.0, (row.first_response_at - row.published_at).total_seconds())
+            wall = response_seconds(row.published_at, row.first_response_at)
             self.response[bucket_of(wall)] += 1
             self.service[bucket_of(row.service_seconds if row.service_seconds is not None else wall)] += 1
         elif row.status == CLOSED:
@@ -253,8 +263,6 @@ def figures(total: Tally, waiting: Iterable[Waiting], now: datetime) -> Figures:
 # key to the values it is counted under: one value, or for categories each code (a
 # post with two categories counts under both, and once in the total).
 
-KEY_FIELDS = ("day", "channel", "categories", "priority", "team", "target_group", "person")
-
 
 def categories_key(codes: Iterable[str]) -> str:
     return "+".join(sorted(set(codes)))
@@ -273,26 +281,24 @@ DIMENSIONS: dict[str, Callable[[tuple], list]] = {
 }
 
 
-def grouped(tallies: dict[tuple, Tally], waiting: Iterable[Waiting], now: datetime, by: str) -> dict[object, Figures]:
-    """The figures per value of one dimension."""
+def figures_by(parts: dict, waiting: Iterable[Waiting], now: datetime, by: str) -> dict[object, Figures]:
+    """The figures per value of one dimension, from each value's tally; what is waiting placed by the same rule."""
     values_of = DIMENSIONS[by]
-    totals: dict[object, Tally] = {}
-    for key, part in tallies.items():
-        for value in values_of(key):
-            totals.setdefault(value, Tally()).merge(part)
     waits: dict[object, list[Waiting]] = {}
     for post in waiting:
         for value in values_of(post.key):
             waits.setdefault(value, []).append(post)
-            totals.setdefault(value, Tally())
-    return {value: figures(total, waits.get(value, []), now) for value, total in totals.items()}
+    return {value: figures(parts.get(value, Tally()), waits.get(value, []), now) for value in set(parts) | set(waits)}
 
 
-def overall(tallies: dict[tuple, Tally], waiting: Iterable[Waiting], now: datetime) -> Figures:
-    total = Tally()
-    for part in tallies.values():
-        total.merge(part)
-    return figures(total, waiting, now)
+def grouped(tallies: dict[tuple, Tally], waiting: Iterable[Waiting], now: datetime, by: str) -> dict[object, Figures]:
+    """The figures per value of one dimension, from tallies by full key."""
+    values_of = DIMENSIONS[by]
+    parts: dict[object, Tally] = {}
+    for key, part in tallies.items():
+        for value in values_of(key):
+            parts.setdefault(value, Tally()).merge(part)
+    return figures_by(parts, waiting, now, by)
 
 
 def heatmap(by_day: dict[tuple, Tally]) -> list[list[int]]:

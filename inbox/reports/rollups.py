@@ -69,14 +69,6 @@ def incoming(first: date, last: date, channel: int | None = None) -> QuerySet[Po
 
 def keyed_rows(posts: QuerySet[Post]) -> Iterator[tuple[tuple, PostRow]]:
     """Each post as (its rollup key, its row), with the service time of its first response."""
-    policies: dict[tuple, deadlines.Policy] = {}
-
-    def policy_for(channel_id: int, priority: str) -> deadlines.Policy:
-        found = policies.get((channel_id, priority))
-        if found is None:
-            found = policies[(channel_id, priority)] = rulebook.policy_for(channel_id, priority)
-        return found
-
     for (
         published_at,
         must_reply,
@@ -94,7 +86,8 @@ def keyed_rows(posts: QuerySet[Post]) -> Iterator[tuple[tuple, PostRow]]:
     ) in posts.values_list(*ROW_FIELDS).iterator(chunk_size=5000):
         service = None
         if must_reply and first_response_at is not None:
-            service = deadlines.service_seconds(published_at, first_response_at, policy_for(channel_id, priority))
+            policy = rulebook.policy_for(channel_id, priority)
+            service = deadlines.service_seconds(published_at, first_response_at, policy)
         key = (
             oslo_day(published_at),
             channel_id,

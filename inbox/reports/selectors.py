@@ -23,6 +23,7 @@ from .metrics import (
     Waiting,
     categories_key,
     figures,
+    figures_by,
     grouped,
     heatmap,
     oslo_day,
@@ -134,22 +135,11 @@ def waiting(first: date, last: date, channel: int | None = None) -> list[Waiting
     return waiting_in(incoming(first, last, channel))
 
 
-def _figures_by(parts: dict, waits: list[Waiting], now: datetime, name: str) -> dict[object, Figures]:
-    """The figures per value of one dimension, what is waiting placed by the same rule."""
-    values_of = DIMENSIONS[name]
-    waiting_by: dict[object, list[Waiting]] = {}
-    for post in waits:
-        for value in values_of(post.key):
-            waiting_by.setdefault(value, []).append(post)
-    values = set(parts) | set(waiting_by)
-    return {value: figures(parts.get(value, Tally()), waiting_by.get(value, []), now) for value in values}
-
-
 def _assemble(first, last, now, channel, by, by_day, waits) -> Report:
     total = Tally()
     for part in by_day.values():
         total.merge(part)
-    cuts = {name: _figures_by(by[name], waits, now, name) for name in BY_KEY}
+    cuts = {name: figures_by(by[name], waits, now, name) for name in BY_KEY}
     cuts.update({name: grouped(by_day, waits, now, name) for name in BY_DAY})
     return Report(
         first, last, now, channel, figures(total, waits, now), cuts, heatmap(by_day), total.response, total.service

@@ -14,13 +14,13 @@ from strategy.models import TargetGroup
 
 from ..models import Author
 from ..work import people
-from .posts import _post_or_404
+from .posts import post_or_404
 
 
 @require_POST
 def link_author(request: HttpRequest, post_id: int) -> HttpResponse:
     """This post's author and another account are the same person."""
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if post.author is None:
         raise Http404
     other = get_object_or_404(Author, pk=request.POST.get("other"))
@@ -34,7 +34,7 @@ def link_author(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def unlink_author(request: HttpRequest, post_id: int) -> HttpResponse:
     """An account linked to this post's author is not the same person after all."""
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     account = get_object_or_404(Author, pk=request.POST.get("account"))
     if post.author is None or account.person_id is None or account.person_id != post.author.person_id:
         raise Http404
@@ -46,7 +46,7 @@ def unlink_author(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def author_group(request: HttpRequest, post_id: int) -> HttpResponse:
     """Who this post's author is to us (a target group), for them and their linked accounts."""
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if post.author is None:
         raise Http404
     value = request.POST.get("target_group", "")

@@ -14,6 +14,7 @@ from strategy.models import CATEGORY_CHOICES
 
 from ..models import Post
 from ..reports import exports
+from ..reports.metrics import answered_on_time, response_seconds
 from ..selectors import QUEUES_BY_SLUG, filter_posts, queue_posts
 from ..triage import deadlines, rulebook
 from .queues import InboxFilterForm
@@ -94,10 +95,10 @@ def _rows(posts, absolute):
     ) in posts.values_list(*FIELDS).iterator(chunk_size=2000):
         wall = service = on_time = None
         if answered is not None:
-            wall = round(max(0.0, (answered - published).total_seconds()))
+            wall = round(response_seconds(published, answered))
             policy = rulebook.policy_for(channel_id, priority)
             service = round(deadlines.service_seconds(published, answered, policy))
-            on_time = due is None or answered <= due
+            on_time = answered_on_time(due, answered)
         yield [
             pk,
             absolute(reverse("inbox:post-detail", args=[pk])),

@@ -37,7 +37,7 @@ from ..work.access import PostHeldByOther
 from ..work.saved_replies import suggestions_for
 
 
-def _post_or_404(request: HttpRequest, post_id: int) -> Post:
+def post_or_404(request: HttpRequest, post_id: int) -> Post:
     post = get_object_or_404(Post.objects.select_related("channel", "author", "team", "assignee", "theme"), pk=post_id)
     if not access.can_view(request.user, post):
         raise PermissionDenied
@@ -45,7 +45,7 @@ def _post_or_404(request: HttpRequest, post_id: int) -> Post:
 
 
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     # Opened: what its reader was told about it is read (the bell counts no more).
     notices.read_about(post, request.user)
     return _render_page(request, post, **_failed_form(request, post))
@@ -221,7 +221,7 @@ def _tell_who_holds_it(request: HttpRequest, holder) -> None:
 
 @require_POST
 def claim(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     try:
         actions.claim_post(post=post, user=request.user)
     except PostHeldByOther as held:
@@ -232,7 +232,7 @@ def claim(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @require_POST
 def release(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     holder = post.assignee
     if holder is not None and holder != request.user and request.POST.get("confirm") != "yes":
         # A colleague's claim: released only when asked twice, and they are told.
@@ -248,7 +248,7 @@ def release(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @require_POST
 def assign(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if not access.is_communication_unit(request.user):
         raise PermissionDenied
     form = AssignForm(request.POST, post=post, user=request.user)
@@ -265,7 +265,7 @@ def assign(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @require_POST
 def forward(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if not access.is_communication_unit(request.user):
         raise PermissionDenied
     form = ForwardForm(request.POST)
@@ -289,7 +289,7 @@ def forward(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @require_POST
 def hand_back(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if access.active_forward_for(request.user, post) is None:
         raise PermissionDenied
     form = HandBackForm(request.POST)
@@ -306,7 +306,7 @@ def hand_back(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @require_POST
 def reply(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if not access.can_answer(request.user, post):
         raise PermissionDenied
     form = ReplyForm(request.POST, post=post)
@@ -353,7 +353,7 @@ def reply(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def confirm_reply(request: HttpRequest, post_id: int, message_id: int) -> HttpResponse:
     """A person looked on the platform: the reply not confirmed is there, or it is not (and may be written again)."""
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if not access.can_answer(request.user, post):
         raise PermissionDenied
     message = get_object_or_404(OutboxMessage, pk=message_id, in_reply_to=post)
@@ -379,7 +379,7 @@ def confirm_reply(request: HttpRequest, post_id: int, message_id: int) -> HttpRe
 
 @require_POST
 def approve(request: HttpRequest, post_id: int, approval_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     approval = get_object_or_404(ReplyApproval, pk=approval_id, post=post)
     try:
         actions.approve_reply(approval=approval, user=request.user)
@@ -394,7 +394,7 @@ def approve(request: HttpRequest, post_id: int, approval_id: int) -> HttpRespons
 
 @require_POST
 def send_back(request: HttpRequest, post_id: int, approval_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if not access.is_communication_unit(request.user):
         raise PermissionDenied
     approval = get_object_or_404(ReplyApproval, pk=approval_id, post=post)
@@ -411,7 +411,7 @@ def send_back(request: HttpRequest, post_id: int, approval_id: int) -> HttpRespo
 
 @require_POST
 def close(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if not access.is_communication_unit(request.user):
         raise PermissionDenied
     form = CloseForm(request.POST, post=post)
@@ -428,21 +428,21 @@ def close(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @require_POST
 def spam(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     actions.mark_spam(post=post, user=request.user)
     return _done(request, post, _("Marked as spam and closed."))
 
 
 @require_POST
 def reopen(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     actions.reopen_post(post=post, user=request.user)
     return _done(request, post, _("The post is open again."))
 
 
 @require_POST
 def note(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if not access.can_answer(request.user, post):
         raise PermissionDenied
     form = NoteForm(request.POST)
@@ -454,7 +454,7 @@ def note(request: HttpRequest, post_id: int) -> HttpResponse:
 
 def triage(request: HttpRequest, post_id: int) -> HttpResponse:
     """A person's decision about the post's triage; the page itself is the post's page."""
-    post = _post_or_404(request, post_id)
+    post = post_or_404(request, post_id)
     if request.method != "POST":
         return redirect("inbox:post-detail", post_id=post.pk)
     if not access.is_communication_unit(request.user):
