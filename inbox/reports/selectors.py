@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from ..models import DailyRollup, FeedbackRollup, OwnContentRollup, TermRollup
+from ..models import Author, DailyRollup, FeedbackRollup, OwnContentRollup, TermRollup
 from ..selectors import OPEN, ever_forwarded_to
 from .metrics import (
     DIMENSIONS,
@@ -28,7 +28,7 @@ from .metrics import (
     heatmap,
     oslo_day,
 )
-from .rollups import feedback_of, incoming, own_content_of, tally_by_key
+from .rollups import feedback_of, incoming, own_content_of, tally_by_key, tally_since
 
 # The dimensions a report is cut by, from the rollups without their day.
 BY_KEY = ("channel", "category", "priority", "team", "target_group", "person")
@@ -112,27 +112,64 @@ def tallies(first: date, last: date, *, today: date, channel: int | None = None)
         for row in parts.values("dimension", "value").annotate(**_SUMS).order_by():
             by[row["dimension"]][_value(row["dimension"], row["value"])] = _tally(row)
     if last >= today:
-        _from_posts(tally_by_key(incoming(max(first, today), last, channel)), by, by_day)
+        _from_posts(tally_since(max(first, today), last, channel), by, by_day)
     return by, by_day
 
 
+# Authors' target groups are looked up this many at a time (SQLite's limit on a query's parameters).
+_AUTHORS_AT_ONCE = 900
+
+
+def _target_groups(author_ids: set[int]) -> dict[int, int]:
+    """The target group of each of these authors that has one."""
+    ids = sorted(author_ids)
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), _AUTHORS_AT_ONCE):
+        found.update(
+            Author.objects.filter(pk__in=ids[start : start + _AUTHORS_AT_ONCE], target_group__isnull=False)
+            .values_list("pk", "target_group_id")
+            .order_by()
+        )
+    return found
+
+
 def waiting_in(posts) -> list[Waiting]:
-    """Of these posts, the must-reply ones still waiting for an answer, each with its key."""
-    posts = posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN)
+    """
+    Of these posts, the must-reply ones still waiting for an answer, each with its key.
+    The authors' target groups are read apart, for the waiting posts' authors only: a
+    join made PostgreSQL hash the whole author table for a few thousand posts.
+    """
+    rows = list(
+        posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN)
+        .values_list("published_at", "channel_id", "categories", "priority", "team_id", "author_id", "due_at")
+        .order_by()
+    )
+    groups = _target_groups({row[5] for row in rows if row[5] is not None})
     return [
         Waiting(
-            (oslo_day(published_at), channel_id, categories_key(categories or []), priority, team_id, group_id, None),
+            (
+                oslo_day(published_at),
+                channel_id,
+                categories_key(categories or []),
+                priority,
+                team_id,
+                groups.get(author_id),
+                None,
+            ),
             due_at,
         )
-        for published_at, channel_id, categories, priority, team_id, group_id, due_at in posts.values_list(
-            "published_at", "channel_id", "categories", "priority", "team_id", "author__target_group_id", "due_at"
-        )
+        for published_at, channel_id, categories, priority, team_id, author_id, due_at in rows
     ]
 
 
 def waiting(first: date, last: date, channel: int | None = None) -> list[Waiting]:
     """The period's must-reply posts still waiting for an answer, each with its key."""
     return waiting_in(incoming(first, last, channel))
+
+
+def waiting_within(waits: list[Waiting], first: date, last: date) -> list[Waiting]:
+    """Of posts waiting (read once for a longer span), those published from `first` to `last`."""
+    return [post for post in waits if first <= post.key[0] <= last]
 
 
 def _assemble(first, last, now, channel, by, by_day, waits) -> Report:
@@ -146,10 +183,19 @@ def _assemble(first, last, now, channel, by, by_day, waits) -> Report:
     )
 
 
-def report(first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
+def report(
+    first: date,
+    last: date,
+    *,
+    now: datetime | None = None,
+    channel: int | None = None,
+    waits: list[Waiting] | None = None,
+) -> Report:
+    """A period's figures; `waits`, when given, are the posts waiting over a span that holds the period."""
     now = now or timezone.now()
     by, by_day = tallies(first, last, today=timezone.localdate(now), channel=channel)
-    return _assemble(first, last, now, channel, by, by_day, waiting(first, last, channel))
+    waits = waiting(first, last, channel) if waits is None else waiting_within(waits, first, last)
+    return _assemble(first, last, now, channel, by, by_day, waits)
 
 
 def own_report(user, first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
@@ -235,7 +281,15 @@ class Totals:
     total: Figures
 
 
-def totals(first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Totals:
+def totals(
+    first: date,
+    last: date,
+    *,
+    now: datetime | None = None,
+    channel: int | None = None,
+    waits: list[Waiting] | None = None,
+) -> Totals:
+    """A period's figures in all; `waits` as for `report`."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     total = Tally()
@@ -246,6 +300,7 @@ def totals(first: date, last: date, *, now: datetime | None = None, channel: int
             rollups = rollups.filter(channel_id=channel)
         total.merge(_tally(rollups.aggregate(**_SUMS)))
     if last >= today:
-        for part in tally_by_key(incoming(max(first, today), last, channel)).values():
+        for part in tally_since(max(first, today), last, channel).values():
             total.merge(part)
-    return Totals(first, last, figures(total, waiting(first, last, channel), now))
+    waits = waiting(first, last, channel) if waits is None else waiting_within(waits, first, last)
+    return Totals(first, last, figures(total, waits, now))

@@ -1,0 +1,111 @@
+"""
+One day's posts counted by the database (`rollups.tally_day`, today's figures and every
+day of a rebuild) against the same posts counted row by row (`rollups.tally_by_key`):
+every count, both histograms and the hours agree exactly, per full key, whatever the
+policies, the kind of day, the summer-time changes, answers the same day, on later
+days, before publication or never.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from inbox.models import Post
+from inbox.reports import rollups
+from inbox.reports.metrics import OSLO
+from inbox.triage import rulebook
+from strategy.models import ResponsePolicy
+from tests.factories import AuthorFactory, ChannelFactory, TargetGroupFactory, TeamFactory
+
+DAYS = [
+    date(2026, 5, 20),  # a Wednesday
+    date(2026, 5, 16),  # a Saturday
+    date(2026, 5, 17),  # Constitution Day (a Sunday) ...
+    date(2026, 5, 14),  # ... and Ascension Day, a public holiday on a Thursday
+    date(2026, 3, 29),  # summer time begins: a day of 23 hours
+    date(2026, 10, 25),  # and ends: 25 hours
+    date(2026, 12, 24),  # Christmas Eve, a working day
+]
+
+
+@pytest.fixture
+def posts(db, django_user_model):
+    chance = random.Random(31)
+    facebook, x = ChannelFactory(name="Facebook"), ChannelFactory(name="X", platform="x")
+    # Three policies besides the default: one channel's, one priority's, and the two together.
+    policy = {"promptly_hours": 4, "on_duty_start": time(10), "on_duty_end": time(18)}
+    ResponsePolicy.objects.create(channel=x, working_start=time(7), working_end=time(15, 30), **policy)
+    ResponsePolicy.objects.create(priority="urgent", working_start=time(6), working_end=time(22), **policy)
+    ResponsePolicy.objects.create(
+        channel=facebook, priority="low", working_start=time(9, 15), working_end=time(14), **policy
+    )
+    rulebook._tables.clear()
+    teams = [TeamFactory(), None]
+    authors = [AuthorFactory(target_group=TargetGroupFactory()), AuthorFactory(target_group=None)]
+    people = [django_user_model.objects.create(username="kari"), None]
+    codes = ["product_question", "technical_problem", "dissatisfied_customer"]
+    made = []
+    for day in DAYS:
+        start = datetime.combine(day, time(0), tzinfo=OSLO)
+        length = datetime.combine(day + timedelta(days=1), time(0), tzinfo=OSLO) - start
+        for n in range(80):
+            published = start + timedelta(seconds=chance.uniform(0, length.total_seconds() - 1))
+            must = chance.random() < 0.7
+            answered = None
+            fate = chance.random()
+            if must and fate < 0.5:  # the same day, within minutes or hours
+                answered = published + timedelta(seconds=chance.expovariate(1 / chance.choice([120, 1800, 14400])))
+            elif must and fate < 0.65:  # days later
+                answered = published + timedelta(hours=chance.uniform(20, 200))
+            elif must and fate < 0.7:  # a clock that was wrong: before it was published
+                answered = published - timedelta(minutes=5)
+            status = "answered" if answered else chance.choice(["open", "closed", "closed"])
+            made.append(
+                Post(
+                    channel=chance.choice([facebook, x]),
+                    external_id=f"{day}-{n}",
+                    kind="comment",
+                    author=chance.choice(authors),
+                    text="x",
+                    published_at=published,
+                    received_at=published,
+                    must_reply=must,
+                    needs_look=must and chance.random() < 0.2,
+                    due_at=published + timedelta(hours=chance.choice([1, 4, 30])) if chance.random() < 0.9 else None,
+                    first_response_at=answered,
+                    first_responder=chance.choice(people) if answered else None,
+                    status=status,
+                    close_reason=chance.choice(["no_reply_needed", "spam", "answered_elsewhere", ""])
+                    if status == "closed"
+                    else "",
+                    categories=chance.sample(codes, chance.randint(0, 2)),
+                    priority=chance.choice(["urgent", "high", "normal", "low"]),
+                    team=chance.choice(teams),
+                )
+            )
+    Post.objects.bulk_create(made)
+    yield
+    rulebook._tables.clear()
+
+
+def as_plain(tallies: dict) -> dict:
+    return {key: vars(part) for key, part in tallies.items()}
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_a_day_counted_by_the_database_equals_the_rows_counted_one_by_one(posts, day):
+    incoming = rollups.incoming(day, day)
+    by_rows = rollups.tally_by_key(incoming)
+    assert sum(part.posts for part in by_rows.values()) == 80
+    assert sum(sum(part.service) for part in by_rows.values()) > 20  # answers to compare
+    assert as_plain(rollups.tally_day(incoming, day)) == as_plain(by_rows)
+
+
+def test_one_channel_and_an_empty_day(posts):
+    day = DAYS[0]
+    x = Post.objects.filter(channel__name="X").values_list("channel_id", flat=True).first()
+    incoming = rollups.incoming(day, day, x)
+    assert as_plain(rollups.tally_day(incoming, day)) == as_plain(rollups.tally_by_key(incoming))
+    empty = date(2026, 6, 1)
+    assert rollups.tally_day(rollups.incoming(empty, empty), empty) == {}
