@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ..models import Author, DailyRollup, FeedbackRollup, OwnContentRollup, TermRollup
 from ..selectors import OPEN, ever_forwarded_to
+from .counting import incoming, tally_by_key, tally_since
 from .metrics import (
     DIMENSIONS,
     FEEDBACK_CATEGORIES,
@@ -28,7 +29,7 @@ from .metrics import (
     heatmap,
     oslo_day,
 )
-from .rollups import feedback_of, incoming, own_content_of, tally_by_key, tally_since
+from .rollups import feedback_of, own_content_of
 
 # The dimensions a report is cut by, from the rollups without their day.
 BY_KEY = ("channel", "category", "priority", "team", "target_group", "person")

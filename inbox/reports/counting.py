@@ -1,0 +1,291 @@
+"""
+The posts themselves, counted (selectors: they read). `tally_by_key` takes the posts of
+any days row by row in Python: the definition, `metrics.Tally.add`, applied to each.
+`tally_day` counts one Oslo day's posts in the database, per full key, with the same
+result (a test compares the two on every kind of day), so that today's figures on every
+page, and each day of a rebuild, come back as a few hundred rows instead of thousands.
+
+How `tally_day` counts: one query. Its inner part (a materialized common table
+expression, so that each expression is computed once per post) gives every post its
+key, its outcome as 0/1 columns, its Oslo hour, its wall-clock response time in seconds
+and, for a response the same day, its service time: the overlap of publication to
+response with the day's service window (`deadlines.service_window`, by the post's
+policy). The outer part sums them per key, each histogram bucket by its bounds. The few
+answered on a later day get their service time from `deadlines.service_seconds`.
+"""
+
+import json
+import operator
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from functools import reduce
+
+from django.db import connections
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractHour, Greatest, Least
+
+from ..models import Author, Post
+from ..triage import deadlines, rulebook
+from .metrics import (
+    ANSWERED_ELSEWHERE,
+    BUCKETS,
+    CLOSED,
+    NO_REPLY_NEEDED,
+    OSLO,
+    SLOTS,
+    SPAM,
+    PostRow,
+    Tally,
+    bucket_of,
+    categories_key,
+    oslo_day,
+)
+
+ROW_FIELDS = (
+    "published_at",
+    "must_reply",
+    "needs_look",
+    "due_at",
+    "first_response_at",
+    "status",
+    "close_reason",
+    "channel_id",
+    "categories",
+    "priority",
+    "team_id",
+    "author__target_group_id",
+    "first_responder_id",
+)
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """From the start of `first` to the end of `last` (Oslo days), as aware datetimes."""
+    start = datetime.combine(first, time(0), tzinfo=OSLO)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=OSLO)
+    return start, end
+
+
+def incoming(first: date, last: date, channel: int | None = None) -> QuerySet[Post]:
+    """The posts people published from `first` to `last` (Oslo days, inclusive)."""
+    start, end = day_bounds(first, last)
+    posts = Post.objects.filter(is_ours=False, deleted_at__isnull=True, published_at__gte=start, published_at__lt=end)
+    return posts.filter(channel_id=channel) if channel else posts
+
+
+def keyed_rows(posts: QuerySet[Post]) -> Iterator[tuple[tuple, PostRow]]:
+    """Each post as (its rollup key, its row), with the service time of its first response."""
+    for (
+        published_at,
+        must_reply,
+        needs_look,
+        due_at,
+        first_response_at,
+        status,
+        close_reason,
+        channel_id,
+        categories,
+        priority,
+        team_id,
+        target_group_id,
+        person_id,
+    ) in posts.values_list(*ROW_FIELDS).iterator(chunk_size=5000):
+        service = None
+        if must_reply and first_response_at is not None:
+            policy = rulebook.policy_for(channel_id, priority)
+            service = deadlines.service_seconds(published_at, first_response_at, policy)
+        key = (
+            oslo_day(published_at),
+            channel_id,
+            categories_key(categories or []),
+            priority,
+            team_id,
+            target_group_id,
+            person_id,
+        )
+        row = PostRow(
+            published_at, must_reply, needs_look, due_at, first_response_at, status, close_reason or "", service
+        )
+        yield key, row
+
+
+def tally_by_key(posts: QuerySet[Post]) -> dict[tuple, Tally]:
+    """Posts of any days tallied per full key, row by row in Python (`tally_day` counts one day in SQL)."""
+    tallies: dict[tuple, Tally] = {}
+    for key, row in keyed_rows(posts):
+        tallies.setdefault(key, Tally()).add(row)
+    return tallies
+
+
+# --- One day's posts counted by the database ------------------------------------------
+
+
+class Seconds(Func):
+    """A duration (the difference of two datetimes) in seconds, as a float."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django's SQLite functions give the difference of two datetimes in microseconds.
+        return self.as_sql(compiler, connection, template="(%(expressions)s) / 1000000.0", **extra)
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+_MUST = Q(must_reply=True)
+_ANSWERED = Q(must_reply=True, first_response_at__isnull=False)
+_CLOSED_UNANSWERED = _MUST & Q(first_response_at__isnull=True, status=CLOSED)
+# The inner part's columns: the key, then what is summed (Tally.COUNTS in order), then the times.
+_KEY = ("channel_id", "categories", "priority", "team_id", "target_group", "first_responder_id")
+_FLAGS = {
+    "must_reply": _MUST,
+    "needs_look": _MUST & Q(needs_look=True),
+    "answered": _ANSWERED,
+    "answered_on_time": _ANSWERED & (Q(due_at__isnull=True) | Q(first_response_at__lte=F("due_at"))),
+    "no_reply_needed": _CLOSED_UNANSWERED & Q(close_reason=NO_REPLY_NEEDED),
+    "spam": _CLOSED_UNANSWERED & Q(close_reason=SPAM),
+    "answered_elsewhere": _CLOSED_UNANSWERED & Q(close_reason=ANSWERED_ELSEWHERE),
+}
+
+
+def with_target_group(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """The author's target group as `target_group`, looked up per post (a join hashed all the authors)."""
+    group = Author.objects.filter(pk=OuterRef("author_id")).order_by().values("target_group_id")[:1]
+    return posts.annotate(target_group=Subquery(group, output_field=IntegerField()))
+
+
+def _service_within(day: date) -> tuple[Func | None, Q]:
+    """
+    The service seconds of a response the same day (its overlap with the day's window,
+    by the post's policy: `rulebook.policy_for` of its channel and priority), and the
+    condition of the posts it holds for: answered that day, under a policy kept in Oslo time.
+    """
+    from strategy.models import Channel, Priority
+
+    channels = list(Channel.objects.values_list("pk", flat=True))
+    by_window: dict[tuple[datetime, datetime], list[tuple[int, str]]] = {}
+    for channel_id in channels:
+        for priority in Priority.values:
+            policy = rulebook.policy_for(channel_id, priority)
+            if policy.timezone == OSLO.key:
+                by_window.setdefault(deadlines.service_window(day, policy), []).append((channel_id, priority))
+    if not by_window:
+        return None, Q(pk__in=[])
+    if len(by_window) == 1 and len(next(iter(by_window.values()))) == len(channels) * len(Priority.values):
+        # One window for every post (one policy, or policies with the same hours): no condition.
+        ((start, end),) = by_window
+        covered, starts, ends = Q(), Value(start), Value(end)
+    else:
+        conditions = {window: _pairs(pairs, len(Priority.values)) for window, pairs in by_window.items()}
+        covered = reduce(operator.or_, conditions.values())
+        starts = Case(*(When(condition, then=Value(start)) for (start, _end), condition in conditions.items()))
+        ends = Case(*(When(condition, then=Value(end)) for (_start, end), condition in conditions.items()))
+    overlap = Seconds(
+        Least(F("first_response_at"), ends, output_field=DateTimeField())
+        - Greatest(F("published_at"), starts, output_field=DateTimeField())
+    )
+    _day_start, day_end = day_bounds(day, day)
+    return overlap, _ANSWERED & covered & Q(first_response_at__lt=day_end)
+
+
+def _pairs(pairs: list[tuple[int, str]], priorities: int) -> Q:
+    """The condition of these (channel, priority) pairs: a channel with every priority by its id alone."""
+    by_channel: dict[int, list[str]] = {}
+    for channel_id, priority in pairs:
+        by_channel.setdefault(channel_id, []).append(priority)
+    whole = [channel_id for channel_id, some in by_channel.items() if len(some) == priorities]
+    condition = Q(channel_id__in=whole) if whole else Q(pk__in=[])
+    for channel_id, some in by_channel.items():
+        if len(some) < priorities:
+            condition |= Q(channel_id=channel_id, priority__in=some)
+    return condition
+
+
+def _in_bucket(column: str, slot: int) -> str:
+    """SQL: 1 when the column's seconds fall in the bucket, else 0 (a time at or below zero is in the first)."""
+    bounds = [f"{column} IS NOT NULL"]
+    if slot > 0:
+        bounds.append(f"{column} > {BUCKETS[slot - 1]}")
+    if slot < len(BUCKETS):
+        bounds.append(f"{column} <= {BUCKETS[slot]}")
+    return f"SUM(CASE WHEN {' AND '.join(bounds)} THEN 1 ELSE 0 END)"
+
+
+def tally_day(posts: QuerySet[Post], day: date) -> dict[tuple, Tally]:
+    """
+    One Oslo day's posts (`posts` holds no other day's) tallied per full key, as
+    `tally_by_key` would, with the counting done by the database.
+    """
+    service, in_sql = _service_within(day)
+    inner = with_target_group(posts.order_by()).annotate(
+        **{f"n_{name}": _flag(condition) for name, condition in _FLAGS.items()},
+        hour=ExtractHour("published_at", tzinfo=OSLO),
+        wall=Case(When(_ANSWERED, then=Seconds(F("first_response_at") - F("published_at"))), output_field=FloatField()),
+        service=Case(When(in_sql, then=service), output_field=FloatField()) if service else Value(None, FloatField()),
+    )
+    columns = [*_KEY, *(f"n_{name}" for name in _FLAGS), "hour", "wall", "service"]
+    sql, params = inner.values_list(*columns).query.get_compiler(posts.db).as_sql()
+    sums = [
+        "COUNT(*)",
+        *(f"SUM(n_{name})" for name in _FLAGS),
+        *(_in_bucket("wall", slot) for slot in range(SLOTS)),
+        *(_in_bucket("service", slot) for slot in range(SLOTS)),
+        *(f"SUM(CASE WHEN hour = {hour} THEN 1 ELSE 0 END)" for hour in range(24)),
+    ]
+    keys = ", ".join(_KEY)
+    # Only the project's own names and numbers are formatted in; the values are parameters.
+    inner_part = f"WITH day_posts ({', '.join(columns)}) AS MATERIALIZED ({sql})"
+    statement = f"{inner_part} SELECT {keys}, {', '.join(sums)} FROM day_posts GROUP BY {keys}"  # noqa: S608
+    tallies: dict[tuple, Tally] = {}
+    counts = len(Tally.COUNTS)
+    with connections[posts.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        for row in cursor.fetchall():
+            channel_id, categories, priority, team_id, group_id, person_id = row[:6]
+            if isinstance(categories, str):  # the drivers hand JSON back as text
+                categories = json.loads(categories)
+            key = (day, channel_id, categories_key(categories or []), priority, team_id, group_id, person_id)
+            figures = [int(value or 0) for value in row[6:]]
+            part = Tally(
+                *figures[:counts],
+                response=figures[counts : counts + SLOTS],
+                service=figures[counts + SLOTS : counts + 2 * SLOTS],
+                hours=figures[counts + 2 * SLOTS :],
+            )
+            if key in tallies:
+                tallies[key].merge(part)
+            else:
+                tallies[key] = part
+    # The answered whose service time the query did not give: answered on a later day, another time zone.
+    apart = with_target_group(posts.filter(_ANSWERED).exclude(in_sql) if service else posts.filter(_ANSWERED))
+    for values in apart.values_list(*_KEY, "published_at", "first_response_at").order_by().iterator(chunk_size=2000):
+        channel_id, categories, priority, team_id, group_id, person_id, published_at, answered_at = values
+        key = (day, channel_id, categories_key(categories or []), priority, team_id, group_id, person_id)
+        policy = rulebook.policy_for(channel_id, priority)
+        tallies[key].service[bucket_of(deadlines.service_seconds(published_at, answered_at, policy))] += 1
+    return tallies
+
+
+def tally_since(first: date, last: date, channel: int | None = None) -> dict[tuple, Tally]:
+    """The posts from `first` (today) to `last` per key: the first day by the database, any later one by row."""
+    tallies = tally_day(incoming(first, first, channel), first)
+    if last > first:
+        tallies.update(tally_by_key(incoming(first + timedelta(days=1), last, channel)))
+    return tallies
