@@ -35,7 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractHour, Greatest, Least
+from django.db.models.functions import Cast, ExtractHour, Greatest, Least
 
 from ..models import Author, Post
 from ..triage import deadlines, rulebook
@@ -165,6 +165,10 @@ _FLAGS = {
 }
 
 
+# No time at all, typed (PostgreSQL takes an untyped NULL for text).
+_NO_SECONDS = Cast(Value(None), FloatField())
+
+
 def with_target_group(posts: QuerySet[Post]) -> QuerySet[Post]:
     """The author's target group as `target_group`, looked up per post (a join hashed all the authors)."""
     group = Author.objects.filter(pk=OuterRef("author_id")).order_by().values("target_group_id")[:1]
@@ -238,7 +242,7 @@ def tally_day(posts: QuerySet[Post], day: date) -> dict[tuple, Tally]:
         **{f"n_{name}": _flag(condition) for name, condition in _FLAGS.items()},
         hour=ExtractHour("published_at", tzinfo=OSLO),
         wall=Case(When(_ANSWERED, then=Seconds(F("first_response_at") - F("published_at"))), output_field=FloatField()),
-        service=Case(When(in_sql, then=service), output_field=FloatField()) if service else Value(None, FloatField()),
+        service=Case(When(in_sql, then=service), output_field=FloatField()) if service else _NO_SECONDS,
     )
     columns = [*_KEY, *(f"n_{name}" for name in _FLAGS), "hour", "wall", "service"]
     sql, params = inner.values_list(*columns).query.get_compiler(posts.db).as_sql()

@@ -5,16 +5,18 @@ what is still waiting always from the posts (the partial index of waiting posts)
 that "breached" is as of now.
 """
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Sum
+from django.db.models import Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from ..models import Author, DailyRollup, FeedbackRollup, OwnContentRollup, TermRollup
+from ..models import DailyRollup, FeedbackRollup, OwnContentRollup, TermRollup
 from ..selectors import OPEN, ever_forwarded_to
-from .counting import incoming, tally_by_key, tally_since
+from .counting import incoming, tally_by_key, tally_since, with_target_group
 from .metrics import (
     DIMENSIONS,
     FEEDBACK_CATEGORIES,
@@ -117,50 +119,26 @@ def tallies(first: date, last: date, *, today: date, channel: int | None = None)
     return by, by_day
 
 
-# Authors' target groups are looked up this many at a time (SQLite's limit on a query's parameters).
-_AUTHORS_AT_ONCE = 900
-
-
-def _target_groups(author_ids: set[int]) -> dict[int, int]:
-    """The target group of each of these authors that has one."""
-    ids = sorted(author_ids)
-    found: dict[int, int] = {}
-    for start in range(0, len(ids), _AUTHORS_AT_ONCE):
-        found.update(
-            Author.objects.filter(pk__in=ids[start : start + _AUTHORS_AT_ONCE], target_group__isnull=False)
-            .values_list("pk", "target_group_id")
-            .order_by()
-        )
-    return found
-
-
 def waiting_in(posts) -> list[Waiting]:
     """
     Of these posts, the must-reply ones still waiting for an answer, each with its key.
-    The authors' target groups are read apart, for the waiting posts' authors only: a
-    join made PostgreSQL hash the whole author table for a few thousand posts.
+    The categories come as their JSON text and each distinct list is read once (a
+    year's waiting posts are thousands, their lists of categories a few dozen).
     """
-    rows = list(
-        posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN)
-        .values_list("published_at", "channel_id", "categories", "priority", "team_id", "author_id", "due_at")
+    rows = (
+        with_target_group(posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN))
+        .annotate(categories_text=Cast("categories", TextField()))
+        .values_list("published_at", "channel_id", "categories_text", "priority", "team_id", "target_group", "due_at")
         .order_by()
     )
-    groups = _target_groups({row[5] for row in rows if row[5] is not None})
-    return [
-        Waiting(
-            (
-                oslo_day(published_at),
-                channel_id,
-                categories_key(categories or []),
-                priority,
-                team_id,
-                groups.get(author_id),
-                None,
-            ),
-            due_at,
-        )
-        for published_at, channel_id, categories, priority, team_id, author_id, due_at in rows
-    ]
+    keys: dict[str | None, str] = {}
+    found = []
+    for published_at, channel_id, categories, priority, team_id, group_id, due_at in rows:
+        if categories not in keys:
+            keys[categories] = categories_key(json.loads(categories) if categories else [])
+        key = (oslo_day(published_at), channel_id, keys[categories], priority, team_id, group_id, None)
+        found.append(Waiting(key, due_at))
+    return found
 
 
 def waiting(first: date, last: date, channel: int | None = None) -> list[Waiting]:
