@@ -2,7 +2,15 @@
 
 from .digest import DigestSent
 from .posts import Author, CsvImport, Person, Post, WebhookDelivery, YouTubePollState
-from .reports import DailyRollup, FeedbackRollup, OwnContentRollup, RollupDay, TermRollup
+from .reports import (
+    DailyRollup,
+    FeedbackRollup,
+    MonthlyRollup,
+    MonthlyTermRollup,
+    OwnContentRollup,
+    RollupDay,
+    TermRollup,
+)
 from .triage import TriageDecision, TriageLabel, TriageModel
 from .work import Activity, Forward, InboxSettings, Note, OutboxMessage, ReplyApproval, SavedReply
 
@@ -15,6 +23,8 @@ __all__ = [
     "FeedbackRollup",
     "Forward",
     "InboxSettings",
+    "MonthlyRollup",
+    "MonthlyTermRollup",
     "Note",
     "OutboxMessage",
     "OwnContentRollup",

@@ -9,31 +9,13 @@ from strategy.models import Channel
 SLOTS = 19
 
 
-class DailyRollup(models.Model):
+class RollupFigures(models.Model):
     """
-    The posts people published on one Oslo calendar day on one channel, as they stood
-    when last computed (`inbox.reports.rollups`): how many, what became of them, and the
-    first-response times as fixed histograms (`inbox.reports.metrics.BUCKETS`), in
-    wall-clock and in service seconds. One row holds them all ("all"); one more row per
-    value of each dimension (a category, a priority, a team, a target group, who
-    answered first) holds that value's share, so that a table by one dimension reads a
-    few rows a day whatever the period. What is still waiting is read from the posts.
+    What became of a set of posts: how many, their outcomes, and the first-response
+    times as fixed histograms (`inbox.reports.metrics.BUCKETS`), in wall-clock and in
+    service seconds. A day's rollup and a month's hold the same figures.
     """
 
-    class Dimension(models.TextChoices):
-        ALL = "all", _("all")
-        CATEGORY = "category", _("category")
-        PRIORITY = "priority", _("priority")
-        TEAM = "team", _("team")
-        TARGET_GROUP = "target_group", _("target group")
-        PERSON = "person", _("first response by")
-
-    day = models.DateField(_("day"))
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
-    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
-    # The dimension's value: a category's or a priority's code, a team's, a target group's
-    # or a user's id; "" for none (no team, no target group, answered on the platform).
-    value = models.CharField(_("value"), max_length=60, blank=True)
     posts = models.PositiveIntegerField(_("posts"), default=0)
     must_reply = models.PositiveIntegerField(_("must reply"), default=0)
     needs_look = models.PositiveIntegerField(_("needed a look"), default=0)
@@ -47,11 +29,44 @@ class DailyRollup(models.Model):
     for _slot in range(SLOTS):
         locals()[f"wall_{_slot}"] = models.PositiveIntegerField(default=0)
         locals()[f"service_{_slot}"] = models.PositiveIntegerField(default=0)
+    del _slot
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        abstract = True
+
+
+class Dimension(models.TextChoices):
+    ALL = "all", _("all")
+    CATEGORY = "category", _("category")
+    PRIORITY = "priority", _("priority")
+    TEAM = "team", _("team")
+    TARGET_GROUP = "target_group", _("target group")
+    PERSON = "person", _("first response by")
+
+
+class DailyRollup(RollupFigures):
+    """
+    The posts people published on one Oslo calendar day on one channel, as they stood
+    when last computed (`inbox.reports.rollups`). One row holds them all ("all"); one
+    more row per value of each dimension (a category, a priority, a team, a target
+    group, who answered first) holds that value's share, so that a table by one
+    dimension reads a few rows a day whatever the period. What is still waiting is read
+    from the posts.
+    """
+
+    Dimension = Dimension
+
+    day = models.DateField(_("day"))
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    # The dimension's value: a category's or a priority's code, a team's, a target group's
+    # or a user's id; "" for none (no team, no target group, answered on the platform).
+    value = models.CharField(_("value"), max_length=60, blank=True)
     # How many of the day's posts came in each hour (Oslo time): the weekday x hour heatmap.
     for _hour in range(24):
         locals()[f"hour_{_hour}"] = models.PositiveIntegerField(default=0)
-    del _slot, _hour
-    computed_at = models.DateTimeField(_("computed"))
+    del _hour
 
     class Meta:
         verbose_name = _("daily rollup")
@@ -63,6 +78,30 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.channel_id} {self.dimension}={self.value or '-'}: {self.posts}"
+
+
+class MonthlyRollup(RollupFigures):
+    """
+    A calendar month's daily rollups summed, row for row (channel, dimension, value), so
+    that a long period reads a row a month where it would read thirty. Computed again
+    from the days whenever one of its days is (`inbox.reports.rollups.compute_months`);
+    read only for months wholly in a period and wholly closed.
+    """
+
+    Dimension = Dimension
+
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    value = models.CharField(_("value"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        indexes = [models.Index(fields=["dimension", "month"], name="rollup_dimension_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.channel_id} {self.dimension}={self.value or '-'}: {self.posts}"
 
 
 class FeedbackRollup(models.Model):
@@ -104,6 +143,23 @@ class TermRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.category}: {len(self.terms)} words"
+
+
+class MonthlyTermRollup(models.Model):
+    """A calendar month's word rollups summed per channel and category, the most used words kept."""
+
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    category = models.CharField(_("category"), max_length=40)
+    terms = models.JSONField(_("words"), default=dict)
+
+    class Meta:
+        verbose_name = _("monthly word rollup")
+        verbose_name_plural = _("monthly word rollups")
+        indexes = [models.Index(fields=["month", "category"], name="term_month_category_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.category}: {len(self.terms)} words"
 
 
 class OwnContentRollup(models.Model):

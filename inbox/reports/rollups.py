@@ -11,10 +11,20 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
-from ..models import DailyRollup, FeedbackRollup, OutboxMessage, OwnContentRollup, Post, RollupDay, TermRollup
+from ..models import (
+    DailyRollup,
+    FeedbackRollup,
+    MonthlyRollup,
+    MonthlyTermRollup,
+    OutboxMessage,
+    OwnContentRollup,
+    Post,
+    RollupDay,
+    TermRollup,
+)
 from ..selectors import in_category
 from ..triage.language import load_lexicon
 from .counting import day_bounds, incoming, keyed_rows, tally_by_key, tally_day, tally_since
@@ -30,6 +40,9 @@ from .metrics import (
 
 # Read from here by the selectors and the tests (the posts themselves are counted in `counting`).
 __all__ = ["day_bounds", "incoming", "keyed_rows", "tally_by_key", "tally_day", "tally_since"]
+
+# A month keeps more words than a day (the sum of its days' words), so that a year's top ten are right.
+MONTH_TERMS_KEPT = 200
 
 # Closed days computed again on every run: late answers mostly come within these.
 RECENT_DAYS = 14
@@ -124,10 +137,11 @@ def own_content_of(first: date, last: date) -> dict[tuple[date, int], list[int]]
 
 
 def compute_days(days: Iterable[date]) -> int:
-    """Compute these days' rollups again from the posts; the number of rows written."""
+    """Compute these days' rollups again from the posts, then their months; the number of daily rows written."""
     written = 0
     now = timezone.now()
-    for day in sorted(set(days)):
+    days = sorted(set(days))
+    for day in days:
         posts = incoming(day, day)
         tallies = tally_day(posts, day)
         themes, words = feedback_of(posts)
@@ -152,6 +166,76 @@ def compute_days(days: Iterable[date]) -> int:
                 for key, counts in own_content_of(day, day).items()
             )
             RollupDay.objects.filter(day=day, marked_at__lte=now).delete()
+        written += len(rows)
+    compute_months({month_of(day) for day in days})
+    return written
+
+
+def figure_sums() -> dict[str, Sum]:
+    """The sums of a set of rollup rows' figures (counts and both histograms), by column."""
+    return {
+        **{name: Sum(name) for name in Tally.COUNTS},
+        **{f"wall_{slot}": Sum(f"wall_{slot}") for slot in range(SLOTS)},
+        **{f"service_{slot}": Sum(f"service_{slot}") for slot in range(SLOTS)},
+    }
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_last(day: date) -> date:
+    """The last day of the month `day` is in."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def split_months(first: date, last: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """
+    The days from `first` to `last` as the months wholly within them (their first
+    days) and the runs of days left over at either end (pure).
+    """
+    months, loose = [], []
+    month = first if first.day == 1 else month_last(first) + timedelta(days=1)
+    if month_last(month) > last:
+        return [], [(first, last)]
+    if first < month:
+        loose.append((first, month - timedelta(days=1)))
+    while month_last(month) <= last:
+        months.append(month)
+        month = month_last(month) + timedelta(days=1)
+    if month <= last:
+        loose.append((month, last))
+    return months, loose
+
+
+def compute_months(months: Iterable[date]) -> int:
+    """Sum these months' daily rollups (and words) into their monthly rows again; the rows written."""
+    written = 0
+    now = timezone.now()
+    for month in sorted(set(months)):
+        days = {"day__gte": month, "day__lte": month_last(month)}
+        sums = (
+            DailyRollup.objects.filter(**days)
+            .values("channel_id", "dimension", "value")
+            .annotate(**figure_sums())
+            .order_by()
+        )
+        rows = [MonthlyRollup(month=month, computed_at=now, **row) for row in sums]
+        words: dict[tuple, Counter] = {}
+        for channel_id, category, terms in TermRollup.objects.filter(**days).values_list(
+            "channel_id", "category", "terms"
+        ):
+            words.setdefault((channel_id, category), Counter()).update(terms)
+        with transaction.atomic():
+            MonthlyRollup.objects.filter(month=month).delete()
+            MonthlyRollup.objects.bulk_create(rows)
+            MonthlyTermRollup.objects.filter(month=month).delete()
+            MonthlyTermRollup.objects.bulk_create(
+                MonthlyTermRollup(
+                    month=month, channel_id=channel_id, category=category, terms=top_terms(counts, MONTH_TERMS_KEPT)
+                )
+                for (channel_id, category), counts in words.items()
+            )
         written += len(rows)
     return written
 

@@ -6,15 +6,17 @@ that "breached" is as of now.
 """
 
 import json
+import operator
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
 
-from django.db.models import Sum, TextField
+from django.db.models import Q, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from ..models import DailyRollup, FeedbackRollup, OwnContentRollup, TermRollup
+from ..models import DailyRollup, FeedbackRollup, MonthlyRollup, MonthlyTermRollup, OwnContentRollup, TermRollup
 from ..selectors import OPEN, ever_forwarded_to
 from .counting import incoming, tally_by_key, tally_since, with_target_group
 from .metrics import (
@@ -31,18 +33,14 @@ from .metrics import (
     heatmap,
     oslo_day,
 )
-from .rollups import feedback_of, own_content_of
+from .rollups import feedback_of, figure_sums, own_content_of, split_months
 
 # The dimensions a report is cut by, from the rollups without their day.
 BY_KEY = ("channel", "category", "priority", "team", "target_group", "person")
 # And those that follow from the day.
 BY_DAY = ("day", "day_type", "weekday")
 
-_SUMS = {
-    **{name: Sum(name) for name in Tally.COUNTS},
-    **{f"wall_{slot}": Sum(f"wall_{slot}") for slot in range(SLOTS)},
-    **{f"service_{slot}": Sum(f"service_{slot}") for slot in range(SLOTS)},
-}
+_SUMS = figure_sums()
 _HOURS = {f"hour_{hour}": Sum(f"hour_{hour}") for hour in range(24)}
 NO_KEY = (None, None, None, None, None, None)
 # A stored value back as the dimension's own: ids are numbers, "" is none.
@@ -94,6 +92,10 @@ def _from_posts(tallies_by_key: dict[tuple, Tally], by: dict[str, dict], by_day:
         _add(by_day, (key[0], *NO_KEY), part)
 
 
+def _days_in(runs: list[tuple[date, date]]) -> Q:
+    return reduce(operator.or_, (Q(day__gte=first, day__lte=last) for first, last in runs))
+
+
 def tallies(first: date, last: date, *, today: date, channel: int | None = None):
     """
     The period's tallies: per value of each dimension (channel, category, priority,
@@ -111,9 +113,16 @@ def tallies(first: date, last: date, *, today: date, channel: int | None = None)
             by["channel"][row["channel"]] = _tally(row)
         for row in every.values("day").annotate(**_SUMS, **_HOURS).order_by():
             by_day[(row["day"], *NO_KEY)] = _tally(row)
-        parts = rollups.exclude(dimension=DailyRollup.Dimension.ALL)
-        for row in parts.values("dimension", "value").annotate(**_SUMS).order_by():
-            by[row["dimension"]][_value(row["dimension"], row["value"])] = _tally(row)
+        # Each dimension's values: whole months from their monthly rows, the days left over from theirs.
+        months, loose = split_months(first, closed_last)
+        parts = [DailyRollup.objects.filter(_days_in(loose))] if loose else []
+        if months:
+            parts.append(MonthlyRollup.objects.filter(month__in=months))
+        for rows in parts:
+            rows = rows.filter(channel_id=channel) if channel else rows
+            rows = rows.exclude(dimension=DailyRollup.Dimension.ALL)
+            for row in rows.values("dimension", "value").annotate(**_SUMS).order_by():
+                _add(by[row["dimension"]], _value(row["dimension"], row["value"]), _tally(row))
     if last >= today:
         _from_posts(tally_since(max(first, today), last, channel), by, by_day)
     return by, by_day
@@ -205,17 +214,23 @@ def feedback(first: date, last: date, *, today: date, channel: int | None = None
     closed_last = min(last, today - timedelta(days=1))
     if first <= closed_last:
         themes = FeedbackRollup.objects.filter(day__gte=first, day__lte=closed_last)
-        words = TermRollup.objects.filter(day__gte=first, day__lte=closed_last)
         if channel:
-            themes, words = themes.filter(channel_id=channel), words.filter(channel_id=channel)
+            themes = themes.filter(channel_id=channel)
         for category, theme, posts in (
             themes.values("category", "theme").annotate(n=Sum("posts")).values_list("category", "theme", "n")
         ):
             part = found.setdefault(category, Feedback(0, {}, Counter()))
             part.posts += posts
             part.themes[theme] = part.themes.get(theme, 0) + posts
-        for category, terms in words.values_list("category", "terms"):
-            found.setdefault(category, Feedback(0, {}, Counter())).terms.update(terms)
+        # The words: whole months from their monthly rows, the days left over from theirs.
+        months, loose = split_months(first, closed_last)
+        words = [TermRollup.objects.filter(_days_in(loose))] if loose else []
+        if months:
+            words.append(MonthlyTermRollup.objects.filter(month__in=months))
+        for rows in words:
+            rows = rows.filter(channel_id=channel) if channel else rows
+            for category, terms in rows.values_list("category", "terms"):
+                found.setdefault(category, Feedback(0, {}, Counter())).terms.update(terms)
     if last >= today:
         themes, words = feedback_of(incoming(max(first, today), last, channel))
         for (_day, _channel, category, theme), posts in themes.items():

@@ -1,0 +1,155 @@
+"""
+Monthly rollups (#13): a long period reads its whole months from one row a month and
+the days left over from the daily rows, and comes out as the posts themselves say; a
+day computed again (a late answer) computes its month again.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import time_machine
+
+from inbox.models import MonthlyRollup, MonthlyTermRollup, Post
+from inbox.reports import rollups
+from inbox.reports.metrics import OSLO, Tally, figures_by
+from inbox.reports.rollups import split_months
+from inbox.reports.selectors import BY_KEY, feedback, report
+from tests.factories import AuthorFactory, ChannelFactory, TargetGroupFactory, TeamFactory
+
+NOW = datetime(2026, 6, 3, 15, 0, tzinfo=OSLO)
+TODAY = NOW.date()
+FIRST = date(2026, 2, 20)  # the history: the end of February, March, April, May and two days of June
+WORDS = ["betalingen", "appen", "leveringen", "kundeservice", "passordet"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_period_is_its_whole_months_and_the_days_left_over(seed):
+    chance = random.Random(seed)
+    first = date(2025, 1, 1) + timedelta(days=chance.randint(0, 700))
+    last = first + timedelta(days=chance.randint(0, 500))
+    months, loose = split_months(first, last)
+    days = []
+    for month in months:
+        assert month.day == 1 and rollups.month_last(month) <= last
+        days += [month + timedelta(days=n) for n in range((rollups.month_last(month) - month).days + 1)]
+    for start, end in loose:
+        assert not any(start <= month <= end for month in months)
+        days += [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    assert sorted(days) == [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    assert len(loose) <= 2
+
+
+@pytest.fixture
+def history(db):
+    chance = random.Random(5)
+    channels = [ChannelFactory(name="Facebook"), ChannelFactory(name="X", platform="x")]
+    teams = [TeamFactory(), None]
+    authors = [AuthorFactory(target_group=TargetGroupFactory()), AuthorFactory(target_group=None)]
+    made = []
+    day = FIRST
+    while day < TODAY:
+        for n in range(chance.randint(3, 8)):
+            published = datetime.combine(day, time(chance.randint(0, 23), chance.randint(0, 59)), tzinfo=OSLO)
+            must = chance.random() < 0.7
+            answered = published + timedelta(minutes=chance.choice([5, 90, 900, 3000])) if must else None
+            if answered and (chance.random() < 0.2 or answered > NOW):
+                answered = None
+            made.append(
+                Post(
+                    channel=chance.choice(channels),
+                    external_id=f"{day}-{n}",
+                    kind="comment",
+                    author=chance.choice(authors),
+                    text=" ".join(chance.sample(WORDS, 2)),
+                    published_at=published,
+                    received_at=published,
+                    must_reply=must,
+                    due_at=published + timedelta(hours=chance.choice([2, 8])) if must else None,
+                    first_response_at=answered,
+                    status="answered" if answered else chance.choice(["open", "closed"]),
+                    close_reason="spam" if not answered and chance.random() < 0.5 else "",
+                    categories=chance.sample(["technical_problem", "dissatisfied_customer", "product_question"], 1),
+                    priority=chance.choice(["high", "normal"]),
+                    team=chance.choice(teams),
+                )
+            )
+        day += timedelta(days=1)
+    Post.objects.bulk_create(made)
+    with time_machine.travel(NOW, tick=False):
+        rollups.rebuild(FIRST, TODAY - timedelta(days=1))
+    return channels
+
+
+def raw_cuts(first, last, channel=None):
+    """Each dimension's figures straight from the posts (no rollups)."""
+    from inbox.reports.metrics import DIMENSIONS
+
+    by_key = rollups.tally_by_key(rollups.incoming(first, last, channel))
+    cuts = {}
+    for name in BY_KEY:
+        parts = {}
+        for key, part in by_key.items():
+            for value in DIMENSIONS[name](key):
+                parts.setdefault(value, Tally()).merge(part)
+        cuts[name] = figures_by(parts, [], NOW, name)
+    return cuts
+
+
+def counts(cut: dict) -> dict:
+    return {
+        value: (found.posts, found.must_reply, found.answered, found.answered_on_time, found.spam)
+        for value, found in cut.items()
+    }
+
+
+@pytest.mark.parametrize("channel", [None, 0], ids=["all channels", "one channel"])
+def test_whole_months_come_from_their_rows_and_agree_with_the_posts(history, channel):
+    channel = history[channel].pk if channel is not None else None
+    assert set(MonthlyRollup.objects.values_list("month", flat=True)) == {
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+        date(2026, 4, 1),
+        date(2026, 5, 1),
+        date(2026, 6, 1),
+    }
+    first, last = date(2026, 2, 25), TODAY - timedelta(days=1)  # March to May whole, days either side
+    with time_machine.travel(NOW, tick=False):
+        found = report(first, last, now=NOW, channel=channel)
+    raw = raw_cuts(first, last, channel)
+    for name in ("category", "priority", "team", "target_group", "person"):
+        assert counts(found.by[name]) == counts(raw[name]), name
+
+
+def test_a_late_answer_in_an_old_month_is_counted_in_its_month(history):
+    first, last = date(2026, 3, 1), date(2026, 4, 30)
+    with time_machine.travel(NOW, tick=False):
+        before = report(first, last, now=NOW).by["priority"]
+        old = Post.objects.filter(
+            published_at__gte=datetime(2026, 3, 10, tzinfo=OSLO),
+            published_at__lt=datetime(2026, 3, 31, tzinfo=OSLO),
+            must_reply=True,
+            first_response_at__isnull=True,
+        ).first()
+        old.first_response_at = old.published_at + timedelta(days=3)
+        old.status = "answered"
+        old.save()
+        rollups.compute_days([rollups.oslo_day(old.published_at)])
+        after = report(first, last, now=NOW).by["priority"]
+    assert after[old.priority].answered == before[old.priority].answered + 1
+    assert after[old.priority].late == before[old.priority].late + 1
+
+
+def test_the_words_of_whole_months_come_from_their_rows(history):
+    first, last = date(2026, 3, 1), date(2026, 5, 31)
+    assert MonthlyTermRollup.objects.filter(month=date(2026, 4, 1)).exists()
+    words = feedback(first, last, today=TODAY)["technical_problem"].terms
+    expected = {}
+    for text in Post.objects.filter(
+        published_at__gte=datetime.combine(first, time(0), tzinfo=OSLO),
+        published_at__lt=datetime.combine(last + timedelta(days=1), time(0), tzinfo=OSLO),
+        categories__icontains="technical_problem",
+    ).values_list("text", flat=True):
+        for word in set(text.split()):
+            expected[word] = expected.get(word, 0) + 1
+    assert dict(words) == expected
