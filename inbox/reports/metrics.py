@@ -24,6 +24,7 @@ A like, a hidden comment or an internal note is never a response: only a reply s
 """
 
 import math
+import operator
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -169,11 +170,18 @@ class Tally:
                 self.answered_elsewhere += 1
 
     def merge(self, other: "Tally") -> "Tally":
-        for name in self.COUNTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.response = [a + b for a, b in zip(self.response, _slots(other.response), strict=True)]
-        self.service = [a + b for a, b in zip(self.service, _slots(other.service), strict=True)]
-        self.hours = [a + b for a, b in zip(self.hours, other.hours, strict=True)]
+        # Spelt out, not a loop over COUNTS: a report merges thousands of tallies.
+        self.posts += other.posts
+        self.must_reply += other.must_reply
+        self.needs_look += other.needs_look
+        self.answered += other.answered
+        self.answered_on_time += other.answered_on_time
+        self.no_reply_needed += other.no_reply_needed
+        self.spam += other.spam
+        self.answered_elsewhere += other.answered_elsewhere
+        self.response = list(map(operator.add, self.response, _slots(other.response)))
+        self.service = list(map(operator.add, self.service, _slots(other.service)))
+        self.hours = list(map(operator.add, self.hours, other.hours))
         return self
 
     @property
@@ -187,6 +195,8 @@ class Tally:
 
 def _slots(histogram: list[int]) -> list[int]:
     """A stored histogram at today's number of buckets (an empty one is all zeros)."""
+    if len(histogram) == SLOTS:
+        return histogram
     return list(histogram) + [0] * (SLOTS - len(histogram)) if len(histogram) <= SLOTS else list(histogram[:SLOTS])
 
 
@@ -197,12 +207,22 @@ def tally(rows: Iterable[PostRow]) -> Tally:
     return total
 
 
+def is_breached(due_at: datetime | None, now: datetime) -> bool:
+    """A waiting post is breached once its deadline has come (a post without one never is)."""
+    return due_at is not None and due_at <= now
+
+
 @dataclass(frozen=True)
 class Waiting:
-    """One must-reply post still waiting for an answer: its deadline, and where it belongs."""
+    """Must-reply posts still waiting for an answer that share a key: how many, and how many are breached now."""
 
     key: tuple
-    due_at: datetime | None
+    posts: int = 1
+    breached: int = 0
+
+    @classmethod
+    def post(cls, key: tuple, due_at: datetime | None, now: datetime) -> "Waiting":
+        return cls(key, 1, int(is_breached(due_at, now)))
 
 
 @dataclass(frozen=True)
@@ -231,9 +251,9 @@ class Figures:
         return self.no_reply_needed + self.spam + self.answered_elsewhere
 
 
-def figures(total: Tally, waiting: Iterable[Waiting], now: datetime) -> Figures:
+def figures(total: Tally, waiting: Iterable[Waiting]) -> Figures:
     waiting = list(waiting)
-    breached = sum(1 for post in waiting if post.due_at is not None and post.due_at <= now)
+    breached = sum(part.breached for part in waiting)
     judged = total.answered + breached
     return Figures(
         posts=total.posts,
@@ -242,7 +262,7 @@ def figures(total: Tally, waiting: Iterable[Waiting], now: datetime) -> Figures:
         answered=total.answered,
         answered_on_time=total.answered_on_time,
         late=total.late,
-        waiting=len(waiting),
+        waiting=sum(part.posts for part in waiting),
         breached=breached,
         no_reply_needed=total.no_reply_needed,
         spam=total.spam,
@@ -281,24 +301,24 @@ DIMENSIONS: dict[str, Callable[[tuple], list]] = {
 }
 
 
-def figures_by(parts: dict, waiting: Iterable[Waiting], now: datetime, by: str) -> dict[object, Figures]:
+def figures_by(parts: dict, waiting: Iterable[Waiting], by: str) -> dict[object, Figures]:
     """The figures per value of one dimension, from each value's tally; what is waiting placed by the same rule."""
     values_of = DIMENSIONS[by]
     waits: dict[object, list[Waiting]] = {}
     for post in waiting:
         for value in values_of(post.key):
             waits.setdefault(value, []).append(post)
-    return {value: figures(parts.get(value, Tally()), waits.get(value, []), now) for value in set(parts) | set(waits)}
+    return {value: figures(parts.get(value, Tally()), waits.get(value, [])) for value in set(parts) | set(waits)}
 
 
-def grouped(tallies: dict[tuple, Tally], waiting: Iterable[Waiting], now: datetime, by: str) -> dict[object, Figures]:
+def grouped(tallies: dict[tuple, Tally], waiting: Iterable[Waiting], by: str) -> dict[object, Figures]:
     """The figures per value of one dimension, from tallies by full key."""
     values_of = DIMENSIONS[by]
     parts: dict[object, Tally] = {}
     for key, part in tallies.items():
         for value in values_of(key):
             parts.setdefault(value, Tally()).merge(part)
-    return figures_by(parts, waiting, now, by)
+    return figures_by(parts, waiting, by)
 
 
 def heatmap(by_day: dict[tuple, Tally]) -> list[list[int]]:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
 
-from django.db.models import Q, Sum, TextField
-from django.db.models.functions import Cast
+from django.db.models import Case, Count, Q, Sum, TextField, When
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from ..models import DailyRollup, FeedbackRollup, MonthlyRollup, MonthlyTermRollup, OwnContentRollup, TermRollup
@@ -22,6 +22,7 @@ from .counting import incoming, tally_by_key, tally_since, with_target_group
 from .metrics import (
     DIMENSIONS,
     FEEDBACK_CATEGORIES,
+    OSLO,
     SLOTS,
     Figures,
     Tally,
@@ -31,7 +32,6 @@ from .metrics import (
     figures_by,
     grouped,
     heatmap,
-    oslo_day,
 )
 from .rollups import feedback_of, figure_sums, own_content_of, split_months
 
@@ -128,62 +128,78 @@ def tallies(first: date, last: date, *, today: date, channel: int | None = None)
     return by, by_day
 
 
-def waiting_in(posts) -> list[Waiting]:
+@dataclass
+class Waits:
     """
-    Of these posts, the must-reply ones still waiting for an answer, each with its key.
-    The categories come as their JSON text and each distinct list is read once (a
-    year's waiting posts are thousands, their lists of categories a few dozen).
+    What of a set of posts still waits for an answer, counted by the database: per key
+    without its day (for the cuts by channel, category, ...), and per day (for the cuts
+    by day, kind of day and weekday; and the total).
     """
-    rows = (
-        with_target_group(posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN))
-        .annotate(categories_text=Cast("categories", TextField()))
-        .values_list("published_at", "channel_id", "categories_text", "priority", "team_id", "target_group", "due_at")
-        .order_by()
-    )
+
+    by_key: list[Waiting]
+    by_day: list[Waiting]
+
+
+def waits_in(posts, now: datetime) -> Waits:
+    """
+    Of these posts, the must-reply ones still waiting, and those of them breached now
+    (`metrics.is_breached`: a deadline at or before now), counted per key and per day.
+    """
+    posts = posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN).order_by()
+    breached = Sum(Case(When(due_at__lte=now, then=1), default=0))
     keys: dict[str | None, str] = {}
-    found = []
-    for published_at, channel_id, categories, priority, team_id, group_id, due_at in rows:
+    by_key = []
+    for channel_id, categories, priority, team_id, group_id, count, late in (
+        with_target_group(posts)
+        .annotate(categories_text=Cast("categories", TextField()))
+        .values("channel_id", "categories_text", "priority", "team_id", "target_group")
+        .annotate(n=Count("pk"), b=breached)
+        .values_list("channel_id", "categories_text", "priority", "team_id", "target_group", "n", "b")
+    ):
+        # Each distinct list of categories decoded once, and placed by its sorted key.
         if categories not in keys:
             keys[categories] = categories_key(json.loads(categories) if categories else [])
-        key = (oslo_day(published_at), channel_id, keys[categories], priority, team_id, group_id, None)
-        found.append(Waiting(key, due_at))
-    return found
+        by_key.append(Waiting((None, channel_id, keys[categories], priority, team_id, group_id, None), count, late))
+    by_day = [
+        Waiting((day, *NO_KEY), count, late)
+        for day, count, late in posts.annotate(day=TruncDate("published_at", tzinfo=OSLO))
+        .values("day")
+        .annotate(n=Count("pk"), b=breached)
+        .values_list("day", "n", "b")
+    ]
+    return Waits(by_key, by_day)
 
 
-def waiting(first: date, last: date, channel: int | None = None) -> list[Waiting]:
-    """The period's must-reply posts still waiting for an answer, each with its key."""
-    return waiting_in(incoming(first, last, channel))
+def waiting(first: date, last: date, channel: int | None = None, now: datetime | None = None) -> Waits:
+    """The period's must-reply posts still waiting for an answer, counted."""
+    return waits_in(incoming(first, last, channel), now or timezone.now())
 
 
-def waiting_within(waits: list[Waiting], first: date, last: date) -> list[Waiting]:
-    """Of posts waiting (read once for a longer span), those published from `first` to `last`."""
-    return [post for post in waits if first <= post.key[0] <= last]
+def waiting_total(first: date, last: date, channel: int | None, now: datetime) -> Waiting:
+    """How many of the period's must-reply posts wait, and how many of them are breached, in all."""
+    counts = (
+        incoming(first, last, channel)
+        .filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN)
+        .aggregate(n=Count("pk"), b=Sum(Case(When(due_at__lte=now, then=1), default=0)))
+    )
+    return Waiting((), counts["n"], counts["b"] or 0)
 
 
-def _assemble(first, last, now, channel, by, by_day, waits) -> Report:
+def _assemble(first, last, now, channel, by, by_day, waits: Waits) -> Report:
     total = Tally()
     for part in by_day.values():
         total.merge(part)
-    cuts = {name: figures_by(by[name], waits, now, name) for name in BY_KEY}
-    cuts.update({name: grouped(by_day, waits, now, name) for name in BY_DAY})
+    cuts = {name: figures_by(by[name], waits.by_key, name) for name in BY_KEY}
+    cuts.update({name: grouped(by_day, waits.by_day, name) for name in BY_DAY})
     return Report(
-        first, last, now, channel, figures(total, waits, now), cuts, heatmap(by_day), total.response, total.service
+        first, last, now, channel, figures(total, waits.by_day), cuts, heatmap(by_day), total.response, total.service
     )
 
 
-def report(
-    first: date,
-    last: date,
-    *,
-    now: datetime | None = None,
-    channel: int | None = None,
-    waits: list[Waiting] | None = None,
-) -> Report:
-    """A period's figures; `waits`, when given, are the posts waiting over a span that holds the period."""
+def report(first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
     now = now or timezone.now()
     by, by_day = tallies(first, last, today=timezone.localdate(now), channel=channel)
-    waits = waiting(first, last, channel) if waits is None else waiting_within(waits, first, last)
-    return _assemble(first, last, now, channel, by, by_day, waits)
+    return _assemble(first, last, now, channel, by, by_day, waiting(first, last, channel, now))
 
 
 def own_report(user, first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
@@ -196,7 +212,7 @@ def own_report(user, first: date, last: date, *, now: datetime | None = None, ch
     by: dict[str, dict] = {name: {} for name in BY_KEY}
     by_day: dict[tuple, Tally] = {}
     _from_posts(tally_by_key(posts), by, by_day)
-    return _assemble(first, last, now, channel, by, by_day, waiting_in(posts))
+    return _assemble(first, last, now, channel, by, by_day, waits_in(posts, now))
 
 
 @dataclass
@@ -275,15 +291,7 @@ class Totals:
     total: Figures
 
 
-def totals(
-    first: date,
-    last: date,
-    *,
-    now: datetime | None = None,
-    channel: int | None = None,
-    waits: list[Waiting] | None = None,
-) -> Totals:
-    """A period's figures in all; `waits` as for `report`."""
+def totals(first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Totals:
     now = now or timezone.now()
     today = timezone.localdate(now)
     total = Tally()
@@ -296,5 +304,4 @@ def totals(
     if last >= today:
         for part in tally_since(max(first, today), last, channel).values():
             total.merge(part)
-    waits = waiting(first, last, channel) if waits is None else waiting_within(waits, first, last)
-    return Totals(first, last, figures(total, waits, now))
+    return Totals(first, last, figures(total, [waiting_total(first, last, channel, now)]))

@@ -55,7 +55,7 @@ def _export_table(key: str, found, before) -> tuple[str, list[str], list[list]]:
         ]
         return str(_("Key figures")), header, rows
     if key == "day":
-        empty = figures(Tally(), [], found.now)
+        empty = figures(Tally(), [])
         rows, day = [], found.first
         while day <= found.last:
             rows.append([day, *_figure_cells(found.by["day"].get(day, empty))])

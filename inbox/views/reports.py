@@ -24,7 +24,7 @@ from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Te
 from ..forms import people_who_answer
 from ..reports.metrics import BUCKETS, Figures, dialogue_share
 from ..reports.rollups import incoming
-from ..reports.selectors import feedback, own_content, own_report, report, totals, waiting
+from ..reports.selectors import feedback, own_content, own_report, report, totals
 from ..selectors import NONE, ever_forwarded_to, with_first_responders
 from .queues import DAY_TYPE_CHOICES
 
@@ -296,20 +296,18 @@ def chosen_period(request: HttpRequest) -> tuple[PeriodForm, date, date, str, Ch
     return form, first, last, period, channel
 
 
-def previous_period(first: date, last: date, channel_id: int | None, waits=None):
+def previous_period(first: date, last: date, channel_id: int | None):
     """The period before, as long as this one: its figures in all."""
     length = (last - first).days + 1
-    return totals(first - timedelta(days=length), first - timedelta(days=1), channel=channel_id, waits=waits)
+    return totals(first - timedelta(days=length), first - timedelta(days=1), channel=channel_id)
 
 
 @permission_required("inbox.view_dailyrollup", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, first, last, period, channel = chosen_period(request)
     channel_id = channel.pk if channel else None
-    # What still waits, read once for this period and the one before.
-    waits = waiting(first - timedelta(days=(last - first).days + 1), last, channel_id)
-    found = report(first, last, channel=channel_id, waits=waits)
-    before = previous_period(first, last, channel_id, waits)
+    found = report(first, last, channel=channel_id)
+    before = previous_period(first, last, channel_id)
     drill = Drill(first, last, channel_id)
     names = value_names()
     total, previous = found.total, before.total

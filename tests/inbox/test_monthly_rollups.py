@@ -92,7 +92,7 @@ def raw_cuts(first, last, channel=None):
         for key, part in by_key.items():
             for value in DIMENSIONS[name](key):
                 parts.setdefault(value, Tally()).merge(part)
-        cuts[name] = figures_by(parts, [], NOW, name)
+        cuts[name] = figures_by(parts, [], name)
     return cuts
 
 

@@ -46,9 +46,10 @@ def test_answered_on_time_late_waiting_breached_and_handled_without_a_reply():
         row(at(day, 9), must=False),
     ]
     total = metrics.tally(rows)
-    waiting = [metrics.Waiting((day,), at(day, 12)), metrics.Waiting((day,), at(day, 18))]
+    now = at(day, 15)
+    waiting = [metrics.Waiting.post((day,), at(day, 12), now), metrics.Waiting.post((day,), at(day, 18), now)]
 
-    found = figures(total, waiting, now=at(day, 15))
+    found = figures(total, waiting)
 
     assert (found.posts, found.must_reply, found.needs_look) == (6, 5, 1)
     assert (found.answered, found.answered_on_time, found.late) == (3, 2, 1)
@@ -59,7 +60,7 @@ def test_answered_on_time_late_waiting_breached_and_handled_without_a_reply():
 
 
 def test_an_empty_period_has_no_rate_and_no_times():
-    found = figures(Tally(), [], NOW)
+    found = figures(Tally(), [])
     assert (found.on_time_rate, found.p50, found.p90, found.service_p50) == (None, None, None, None)
 
 
@@ -147,9 +148,13 @@ def raw_figures(first, last, now, channel=None):
     total = Tally()
     for part in by_key.values():
         total.merge(part)
-    from inbox.reports.selectors import waiting
-
-    return figures(total, waiting(first, last, channel), now), by_key
+    waits = [
+        metrics.Waiting.post((), post.due_at, now)
+        for post in rollups.incoming(first, last, channel).filter(
+            must_reply=True, first_response_at__isnull=True, status__in=["new", "open"]
+        )
+    ]
+    return figures(total, waits), by_key
 
 
 def test_rollups_and_raw_agree(history):

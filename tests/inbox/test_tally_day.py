@@ -109,3 +109,24 @@ def test_one_channel_and_an_empty_day(posts):
     assert as_plain(rollups.tally_day(incoming, day)) == as_plain(rollups.tally_by_key(incoming))
     empty = date(2026, 6, 1)
     assert rollups.tally_day(rollups.incoming(empty, empty), empty) == {}
+
+
+def test_merging_adds_every_count_every_bucket_and_every_hour():
+    from inbox.reports.metrics import SLOTS, Tally
+
+    one = Tally(
+        **{name: n + 1 for n, name in enumerate(Tally.COUNTS)},
+        response=list(range(SLOTS)),
+        service=[2] * SLOTS,
+        hours=list(range(24)),
+    )
+    other = Tally(**dict.fromkeys(Tally.COUNTS, 10), response=[1] * SLOTS, service=[3] * SLOTS, hours=[1] * 24)
+    merged = Tally().merge(one).merge(other)
+    assert {name: getattr(merged, name) for name in Tally.COUNTS} == {
+        name: n + 11 for n, name in enumerate(Tally.COUNTS)
+    }
+    assert merged.response == [n + 1 for n in range(SLOTS)]
+    assert merged.service == [5] * SLOTS
+    assert merged.hours == [n + 1 for n in range(24)]
+    # A histogram stored with fewer buckets (an older rollup) merges as zeros in the rest.
+    assert Tally().merge(Tally(response=[1, 2])).response == [1, 2] + [0] * (SLOTS - 2)
