@@ -6,6 +6,7 @@ answer, a re-triage or a changed policy is counted once the day is computed agai
 for it (`mark_days`); `rebuild` (the `rebuild_rollups` command) takes any range.
 """
 
+import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -46,8 +47,9 @@ MONTH_TERMS_KEPT = 200
 
 # Closed days computed again on every run: late answers mostly come within these.
 RECENT_DAYS = 14
-# Marked days taken per run, newest first (a policy change marks every day).
-MARKED_PER_RUN = 60
+# Marked days are taken newest first until a run has spent this long (a changed policy
+# marks every day: at 5 M posts, two years take about a run; see bench/dashboard.py).
+MARKED_SECONDS = 45.0
 
 # The dimensions a rollup row may hold besides "all" (inbox.reports.metrics.DIMENSIONS names them).
 ROLLUP_DIMENSIONS = ("category", "priority", "team", "target_group", "person")
@@ -136,12 +138,19 @@ def own_content_of(first: date, last: date) -> dict[tuple[date, int], list[int]]
     return found
 
 
-def compute_days(days: Iterable[date]) -> int:
-    """Compute these days' rollups again from the posts, then their months; the number of daily rows written."""
+def compute_days(days: Iterable[date], *, until: float | None = None) -> int:
+    """
+    Compute these days' rollups again from the posts, in the order given, then their
+    months; the number of daily rows written. With `until` (a time.monotonic() moment)
+    the days left when it comes are left for the next run.
+    """
     written = 0
     now = timezone.now()
-    days = sorted(set(days))
-    for day in days:
+    done = []
+    for day in dict.fromkeys(days):
+        if until is not None and time.monotonic() >= until:
+            break
+        done.append(day)
         posts = incoming(day, day)
         tallies = tally_day(posts, day)
         themes, words = feedback_of(posts)
@@ -167,7 +176,7 @@ def compute_days(days: Iterable[date]) -> int:
             )
             RollupDay.objects.filter(day=day, marked_at__lte=now).delete()
         written += len(rows)
-    compute_months({month_of(day) for day in days})
+    compute_months({month_of(day) for day in done})
     return written
 
 
@@ -264,9 +273,11 @@ def mark_every_day() -> int:
     return mark_days(start + timedelta(days=offset) for offset in range((today - start).days))
 
 
-def recompute_recent(today: date | None = None) -> int:
-    """The last RECENT_DAYS closed days and up to MARKED_PER_RUN marked ones (newest first)."""
+def recompute_recent(today: date | None = None, *, seconds: float = MARKED_SECONDS) -> int:
+    """The last RECENT_DAYS closed days, then the marked ones, newest first, for up to `seconds` in all."""
+    started = time.monotonic()
     today = today or timezone.localdate()
-    recent = {today - timedelta(days=offset) for offset in range(1, RECENT_DAYS + 1)}
-    marked = RollupDay.objects.filter(day__lt=today).order_by("-day").values_list("day", flat=True)
-    return compute_days(recent | set(marked[:MARKED_PER_RUN]))
+    recent = [today - timedelta(days=offset) for offset in range(1, RECENT_DAYS + 1)]
+    written = compute_days(recent)
+    marked = RollupDay.objects.filter(day__lt=today).exclude(day__in=recent).order_by("-day")
+    return written + compute_days(marked.values_list("day", flat=True), until=started + seconds)

@@ -153,3 +153,22 @@ def test_the_words_of_whole_months_come_from_their_rows(history):
         for word in set(text.split()):
             expected[word] = expected.get(word, 0) + 1
     assert dict(words) == expected
+
+
+def test_a_run_takes_the_marked_days_newest_first_until_its_time_is_spent(history):
+    from inbox.models import DailyRollup, RollupDay
+
+    old = [date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)]
+    with time_machine.travel(NOW, tick=False):
+        DailyRollup.objects.filter(day__in=old).delete()
+        rollups.mark_days(old)
+        # No time at all: the recent days are computed, the marked ones wait.
+        rollups.recompute_recent(seconds=0)
+        assert set(RollupDay.objects.values_list("day", flat=True)) == set(old)
+        assert DailyRollup.objects.filter(day=TODAY - timedelta(days=1)).exists()
+        # Time for them: all three, and their month with them.
+        MonthlyRollup.objects.filter(month=date(2026, 3, 1)).delete()
+        rollups.recompute_recent()
+    assert not RollupDay.objects.exists()
+    assert set(DailyRollup.objects.filter(day__in=old).values_list("day", flat=True)) == set(old)
+    assert MonthlyRollup.objects.filter(month=date(2026, 3, 1)).exists()
