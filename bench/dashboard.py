@@ -186,6 +186,8 @@ POST_COLUMNS = (
     "close_reason",
     "theme_id",
     "first_responder_id",
+    # The author's target group, as ingest copies it onto the post.
+    "target_group_id",
 )
 OUTBOX_COLUMNS = (
     "channel_id",
@@ -516,11 +518,13 @@ class Loader:
         rng = self.random
         start, now = _stamp(self.now - 365 * YEARS_OF_POSTS * DAY), _stamp(self.now)
         self.by_platform = {name: [] for name, _ in CHANNEL_SHARES}
+        self.group_of: dict[int, int | None] = {}
         points = _cumulative(self.groups)
         for number in range(1, self.authors + 1):
             platform_name = CHANNEL_SHARES[0 if number % 20 < 12 else 1 if number % 20 < 17 else 2][0]
             self.by_platform[platform_name].append(number)
             group = self.groups[bisect.bisect(points, rng.random() * points[-1])][0]
+            self.group_of[number] = group
             yield (
                 number,
                 platform_name,
@@ -685,7 +689,8 @@ class Loader:
                     f"{'t' if needs_look else 'f'}\t{json.dumps(categories)}\t{priority}\t{_field_stamp(due)}\t"
                     f"{_field_stamp(answered)}\t{_field_stamp(breached)}\t{null if team is None else team}\t"
                     f"{_stamp(published + 4)}\t0\t{_field_stamp(closed)}\t{close_reason}\t"
-                    f"{null if theme is None else theme}\t{null if responder is None else responder}"
+                    f"{null if theme is None else theme}\t{null if responder is None else responder}\t"
+                    f"{null if self.group_of[author] is None else self.group_of[author]}"
                 )
                 written += 1
                 # Our reply as the platform echoes it back: a post of ours, at the first response.
@@ -741,7 +746,8 @@ def _ours(post_id: int, channel: int, platform_name: str, author: int, moment: f
     return (
         f"{post_id}\t{channel}\t{post_id}\t{kind}\tt\t{parent_id}\t{parent_external_id}\t{parent_external_id}\t"
         f"{author}\t{text}\tnb\t{_url(platform_name, str(post_id))}\t\t{_stamp(moment)}\t{_stamp(moment + 2)}\t"
-        f"{null}\t{{}}\tnew\tf\tf\t[]\tnormal\t{null}\t{null}\t{null}\t{null}\t{null}\t0\t{null}\t\t{null}\t{null}"
+        f"{null}\t{{}}\tnew\tf\tf\t[]\tnormal\t{null}\t{null}\t{null}\t{null}\t{null}\t0\t{null}\t\t{null}\t{null}\t"
+        f"{null}"
     )
 
 

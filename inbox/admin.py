@@ -80,6 +80,12 @@ class AuthorAdmin(admin.ModelAdmin):
     list_filter = ["platform"]
     search_fields = ["name", "handle", "external_id"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "target_group" in form.changed_data:
+            # The posts keep their author's target group (the reports count by it).
+            Post.objects.filter(author=obj).update(target_group=obj.target_group)
+
 
 class TriageDecisionInline(admin.TabularInline):
     model = TriageDecision

@@ -27,7 +27,7 @@ POST_FILTER_LOOKUPS = {
     "language": "language",
     "published_after": "published_at__gte",
     "published_before": "published_at__lt",
-    "target_group": "author__target_group_id",
+    "target_group": "target_group_id",
     "person": "first_responder_id",
     "theme": "theme_id",
 }

@@ -91,6 +91,8 @@ class PostFactory(factory.django.DjangoModelFactory):
     external_id = factory.Sequence(lambda n: f"post-{n}")
     kind = Post.Kind.COMMENT
     author = factory.SubFactory(AuthorFactory, platform=factory.SelfAttribute("..channel.platform"))
+    # The author's target group goes with the post, as ingest does.
+    target_group = factory.LazyAttribute(lambda post: post.author.target_group if post.author else None)
     text = factory.Sequence(lambda n: f"Post {n}")
     published_at = PUBLISHED
     received_at = factory.SelfAttribute("published_at")

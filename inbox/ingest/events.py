@@ -120,6 +120,8 @@ def _create_post(channel: Channel, event: PostEvent, delivery, **fields) -> Post
             "thread_external_id": event.thread_external_id,
             "raw": event.raw,
             "delivery": delivery,
+            # The author's target group goes with the post (the reports count by it).
+            "target_group_id": fields["author"].target_group_id if fields.get("author") else None,
             **fields,
         },
     )

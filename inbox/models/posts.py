@@ -218,6 +218,17 @@ class Post(models.Model):
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    # The author's target group, kept with it (inbox.work.people, inbox.ingest.events:
+    # every change to an author's group is made to their posts too), so that the
+    # reports count posts by target group without reading the authors.
+    target_group = models.ForeignKey(
+        "strategy.TargetGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target group"),
+    )
     # Who wrote the first response from here (None when it came on the platform itself).
     first_responder = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -28,16 +28,14 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Cast, ExtractHour, Greatest, Least
 
-from ..models import Author, Post
+from ..models import Post
 from ..triage import deadlines, rulebook
 from .metrics import (
     ANSWERED_ELSEWHERE,
@@ -66,7 +64,7 @@ ROW_FIELDS = (
     "categories",
     "priority",
     "team_id",
-    "author__target_group_id",
+    "target_group_id",
     "first_responder_id",
 )
 
@@ -153,7 +151,7 @@ _MUST = Q(must_reply=True)
 _ANSWERED = Q(must_reply=True, first_response_at__isnull=False)
 _CLOSED_UNANSWERED = _MUST & Q(first_response_at__isnull=True, status=CLOSED)
 # The inner part's columns: the key, then what is summed (Tally.COUNTS in order), then the times.
-_KEY = ("channel_id", "categories", "priority", "team_id", "target_group", "first_responder_id")
+_KEY = ("channel_id", "categories", "priority", "team_id", "target_group_id", "first_responder_id")
 _FLAGS = {
     "must_reply": _MUST,
     "needs_look": _MUST & Q(needs_look=True),
@@ -167,12 +165,6 @@ _FLAGS = {
 
 # No time at all, typed (PostgreSQL takes an untyped NULL for text).
 _NO_SECONDS = Cast(Value(None), FloatField())
-
-
-def with_target_group(posts: QuerySet[Post]) -> QuerySet[Post]:
-    """The author's target group as `target_group`, looked up per post (a join hashed all the authors)."""
-    group = Author.objects.filter(pk=OuterRef("author_id")).order_by().values("target_group_id")[:1]
-    return posts.annotate(target_group=Subquery(group, output_field=IntegerField()))
 
 
 def _service_within(day: date) -> tuple[Func | None, Q]:
@@ -238,7 +230,7 @@ def tally_day(posts: QuerySet[Post], day: date) -> dict[tuple, Tally]:
     `tally_by_key` would, with the counting done by the database.
     """
     service, in_sql = _service_within(day)
-    inner = with_target_group(posts.order_by()).annotate(
+    inner = posts.order_by().annotate(
         **{f"n_{name}": _flag(condition) for name, condition in _FLAGS.items()},
         hour=ExtractHour("published_at", tzinfo=OSLO),
         wall=Case(When(_ANSWERED, then=Seconds(F("first_response_at") - F("published_at"))), output_field=FloatField()),
@@ -278,8 +270,8 @@ def tally_day(posts: QuerySet[Post], day: date) -> dict[tuple, Tally]:
             else:
                 tallies[key] = part
     # The answered whose service time the query did not give: answered on a later day, another time zone.
-    apart = with_target_group(posts.filter(_ANSWERED).exclude(in_sql) if service else posts.filter(_ANSWERED))
-    for values in apart.values_list(*_KEY, "published_at", "first_response_at").order_by().iterator(chunk_size=2000):
+    apart = posts.filter(_ANSWERED).exclude(in_sql) if service else posts.filter(_ANSWERED)
+    for values in apart.values_list(*_KEY, "published_at", "first_response_at").order_by():
         channel_id, categories, priority, team_id, group_id, person_id, published_at, answered_at = values
         key = (day, channel_id, categories_key(categories or []), priority, team_id, group_id, person_id)
         policy = rulebook.policy_for(channel_id, priority)

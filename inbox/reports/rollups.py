@@ -105,7 +105,7 @@ def feedback_of(posts: QuerySet[Post]) -> tuple[Counter, dict[tuple, Counter]]:
         rows = posts.filter(in_category(posts.db, category)).values_list(
             "published_at", "channel_id", "theme_id", "text"
         )
-        for published_at, channel_id, theme_id, text in rows.iterator(chunk_size=2000):
+        for published_at, channel_id, theme_id, text in rows.order_by():
             day = oslo_day(published_at)
             themes[(day, channel_id, category, theme_id)] += 1
             words.setdefault((day, channel_id, category), Counter()).update(terms_of(text or "", stopwords))
@@ -123,7 +123,7 @@ def own_content_of(first: date, last: date) -> dict[tuple[date, int], list[int]]
     sent = OutboxMessage.objects.filter(
         status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.SANDBOX], sent_at__gte=start, sent_at__lt=end
     )
-    for sent_at, channel_id, action in sent.values_list("sent_at", "channel_id", "action").iterator():
+    for sent_at, channel_id, action in sent.values_list("sent_at", "channel_id", "action").order_by():
         counts = found.setdefault((oslo_day(sent_at), channel_id), [0, 0])
         counts[0 if action == OutboxMessage.Action.REPLY else 1] += 1
     from_here = OutboxMessage.objects.filter(channel_id=OuterRef("channel_id"), external_id=OuterRef("external_id"))
@@ -132,7 +132,7 @@ def own_content_of(first: date, last: date) -> dict[tuple[date, int], list[int]]
         .exclude(Exists(from_here))
         .values_list("published_at", "channel_id", "parent_id", "kind")
     )
-    for published_at, channel_id, parent_id, kind in ours.iterator():
+    for published_at, channel_id, parent_id, kind in ours.order_by():
         counts = found.setdefault((oslo_day(published_at), channel_id), [0, 0])
         counts[0 if parent_id is not None or kind in (Post.Kind.COMMENT, Post.Kind.REPLY) else 1] += 1
     return found

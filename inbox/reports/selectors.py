@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ..models import DailyRollup, FeedbackRollup, MonthlyRollup, MonthlyTermRollup, OwnContentRollup, TermRollup
 from ..selectors import OPEN, ever_forwarded_to
-from .counting import incoming, tally_by_key, tally_since, with_target_group
+from .counting import incoming, tally_by_key, tally_since
 from .metrics import (
     DIMENSIONS,
     FEEDBACK_CATEGORIES,
@@ -150,11 +150,10 @@ def waits_in(posts, now: datetime) -> Waits:
     keys: dict[str | None, str] = {}
     by_key = []
     for channel_id, categories, priority, team_id, group_id, count, late in (
-        with_target_group(posts)
-        .annotate(categories_text=Cast("categories", TextField()))
-        .values("channel_id", "categories_text", "priority", "team_id", "target_group")
+        posts.annotate(categories_text=Cast("categories", TextField()))
+        .values("channel_id", "categories_text", "priority", "team_id", "target_group_id")
         .annotate(n=Count("pk"), b=breached)
-        .values_list("channel_id", "categories_text", "priority", "team_id", "target_group", "n", "b")
+        .values_list("channel_id", "categories_text", "priority", "team_id", "target_group_id", "n", "b")
     ):
         # Each distinct list of categories decoded once, and placed by its sorted key.
         if categories not in keys:

@@ -76,6 +76,8 @@ def _authors(material: Material, channels: list[Channel]) -> dict[tuple[str, str
             )
             if author.target_group_id is None and group is not None:
                 Author.objects.filter(pk=author.pk).update(target_group=group)
+                Post.objects.filter(author=author).update(target_group=group)
+                author.target_group = group
             found[(platform, person.name)] = author
     return found
 
@@ -134,6 +136,7 @@ def seed(*, days: int = 120, per_day: int = 40, rng_seed: int = 7, now: datetime
                 external_id=f"{PREFIX}{len(posts) + 1}",
                 kind=Post.Kind.COMMENT,
                 author=authors[(channel.platform, person.name)],
+                target_group_id=authors[(channel.platform, person.name)].target_group_id,
                 text=text,
                 language=language,
                 published_at=published,

@@ -50,7 +50,7 @@ FIELDS = (
     "published_at",
     "author__name",
     "author__handle",
-    "author__target_group__name",
+    "target_group__name",
     "categories",
     "priority",
     "team__name",

@@ -1,7 +1,8 @@
 """
 One person across platforms: the communication unit links the accounts it knows to
 be the same person (Kari on Facebook is @kari_n on X), so that a post's page shows
-the whole history before anyone answers. `link_authors`, `unlink_author` and `set_target_group` write;
+the whole history before anyone answers. `link_authors`, `unlink_author` and `set_target_group` write
+(an author's target group is written to their posts too: the reports count posts by it);
 `same_person_candidates` and `find_accounts` read, for the post page.
 """
 
@@ -12,7 +13,7 @@ from django.db.models import Q
 
 from strategy.models import TargetGroup
 
-from ..models import Author, InboxSettings, Person
+from ..models import Author, InboxSettings, Person, Post
 from .access import is_communication_unit, require
 
 
@@ -30,7 +31,9 @@ def link_authors(*, author: Author, other: Author, user) -> Person:
         # One person, one target group: the one already set wins, this post's author's first.
         group = author.target_group_id or other.target_group_id
         if group:
-            person.accounts.filter(target_group__isnull=True).update(target_group_id=group)
+            without = list(person.accounts.filter(target_group__isnull=True).values_list("pk", flat=True))
+            Author.objects.filter(pk__in=without).update(target_group_id=group)
+            Post.objects.filter(author_id__in=without).update(target_group_id=group)
     return person
 
 
@@ -40,7 +43,9 @@ def set_target_group(*, author: Author, group, user) -> int:
     accounts = (
         Author.objects.filter(person_id=author.person_id) if author.person_id else Author.objects.filter(pk=author.pk)
     )
-    changed = accounts.update(target_group=group)
+    with transaction.atomic():
+        changed = accounts.update(target_group=group)
+        Post.objects.filter(author__in=accounts).update(target_group=group)
     author.target_group = group
     return changed
 
@@ -58,7 +63,9 @@ def apply_employee_accounts(*, user) -> int:
         handles |= Q(handle__iexact=key) | Q(handle__iexact=f"@{key}") | Q(external_id__iexact=key)
     candidates = Author.objects.filter(handles, target_group__isnull=True)
     ids = [author.pk for author in candidates if InboxSettings.is_employee(author, keys)]
-    return Author.objects.filter(pk__in=ids).update(target_group=group)
+    with transaction.atomic():
+        Post.objects.filter(author_id__in=ids).update(target_group=group)
+        return Author.objects.filter(pk__in=ids).update(target_group=group)
 
 
 def unlink_author(*, author: Author, user) -> None:

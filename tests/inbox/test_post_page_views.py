@@ -629,7 +629,7 @@ def test_staff_search_for_an_account_by_a_part_of_its_name_and_link_it(client, i
 
 
 def test_staff_set_the_authors_target_group_for_all_their_linked_accounts(client, ingrid, lars):
-    from inbox.models import Author
+    from inbox.models import Author, Post
     from inbox.work.people import link_authors
     from tests.factories import AuthorFactory, ChannelFactory, PostFactory, TargetGroupFactory
 
@@ -639,6 +639,7 @@ def test_staff_set_the_authors_target_group_for_all_their_linked_accounts(client
     other = AuthorFactory(platform="x", name="Kari Nordmann", handle="@kari_n")
     link_authors(author=author, other=other, user=ingrid)
     post = PostFactory(channel=facebook, author=author)
+    PostFactory(channel=ChannelFactory(platform="x", name="X"), author=other)
     client.force_login(ingrid)
     url = reverse("inbox:post-author-group", args=[post.pk])
 
@@ -646,12 +647,32 @@ def test_staff_set_the_authors_target_group_for_all_their_linked_accounts(client
 
     assert "Kari Nordmann er i Eksisterende kunder nå." in answer.content.decode()
     assert set(Author.objects.values_list("target_group", flat=True)) == {customers.pk}
+    # The posts count for it too (the reports read the post's).
+    assert set(Post.objects.values_list("target_group", flat=True)) == {customers.pk}
     assert client.post(url, {"target_group": "999999"}, follow=True).status_code == 200
     assert set(Author.objects.values_list("target_group", flat=True)) == {customers.pk}
     client.post(url, {"target_group": ""})
     assert set(Author.objects.values_list("target_group", flat=True)) == {None}
+    assert set(Post.objects.values_list("target_group", flat=True)) == {None}
     # A manager reads it and sets nothing.
     client.force_login(lars)
     page = client.get(reverse("inbox:post-detail", args=[post.pk])).content.decode()
     assert "Målgruppe:</strong> ikke satt" in page
     assert client.post(url, {"target_group": customers.pk}).status_code == 403
+
+
+def test_linking_gives_the_other_accounts_posts_the_persons_target_group(ingrid):
+    from inbox.models import Post
+    from inbox.work.people import link_authors
+    from tests.factories import AuthorFactory, ChannelFactory, PostFactory, TargetGroupFactory
+
+    customers = TargetGroupFactory()
+    known = AuthorFactory(platform="facebook", name="Kari Nordmann", target_group=customers)
+    other = AuthorFactory(platform="x", name="Kari Nordmann", handle="@kari_n")
+    PostFactory(channel=ChannelFactory(platform="facebook"), author=known)
+    later = PostFactory(channel=ChannelFactory(platform="x"), author=other)
+    assert later.target_group is None
+
+    link_authors(author=other, other=known, user=ingrid)
+
+    assert set(Post.objects.values_list("target_group", flat=True)) == {customers.pk}

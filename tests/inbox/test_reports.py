@@ -16,7 +16,7 @@ from inbox.models import DailyRollup, Post, RollupDay
 from inbox.reports import metrics, rollups
 from inbox.reports.metrics import BUCKETS, OSLO, PostRow, Tally, bucket_of, exact_percentile, figures, percentile
 from inbox.reports.selectors import report
-from tests.factories import AuthorFactory, ChannelFactory, TargetGroupFactory, TeamFactory
+from tests.factories import AuthorFactory, ChannelFactory, PostFactory, TargetGroupFactory, TeamFactory
 
 # "Now" in these tests: a Thursday afternoon, with ten days of history behind it.
 NOW = datetime(2026, 5, 21, 14, 0, tzinfo=OSLO)
@@ -123,7 +123,8 @@ def history(db):
                     channel=chance.choice(channels),
                     external_id=f"p{len(posts)}",
                     kind="comment",
-                    author=authors[chance.choice(groups)],
+                    author=(author := authors[chance.choice(groups)]),
+                    target_group=author.target_group,
                     text="x",
                     published_at=published,
                     received_at=published,
@@ -602,6 +603,7 @@ def test_our_employees_accounts_count_as_own_employees(client, ingrid, lars, str
 
     employees = TargetGroup.objects.get(slug=InboxSettings.EMPLOYEES_GROUP)
     known = AuthorFactory(platform="x", name="Ola", handle="@Ola_Jobber", target_group=None)
+    PostFactory.create_batch(2, channel=ChannelFactory(platform="x"), author=known)
     customer = AuthorFactory(platform="x", name="Kari", handle="@kari_n", target_group=None)
     client.force_login(ingrid)
     url = reverse("inbox:employee-accounts")
@@ -619,6 +621,8 @@ def test_our_employees_accounts_count_as_own_employees(client, ingrid, lars, str
 
     new = upsert_author("facebook", AuthorData(external_id="998877", name="Ola J."), tz.now())
     assert Author.objects.get(pk=new.pk).target_group == employees
+    # Their posts count for the group too, the old ones and the new.
+    assert set(Post.objects.filter(author=known).values_list("target_group", flat=True)) == {employees.pk}
     client.force_login(lars)
     assert client.post(url, {"employee_accounts": ""}).status_code == 403
 
