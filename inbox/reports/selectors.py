@@ -223,8 +223,28 @@ class Feedback:
     terms: Counter
 
 
-def feedback(first: date, last: date, *, today: date, channel: int | None = None) -> dict[str, Feedback]:
-    """Per feedback category: the posts, by theme, and the words they used (closed days from the rollups)."""
+def _count_words(into: Counter, terms: dict, only: set[str] | None) -> None:
+    if only is None:
+        into.update(terms)
+        return
+    for word in only:
+        if word in terms:
+            into[word] += terms[word]
+
+
+def feedback(
+    first: date,
+    last: date,
+    *,
+    today: date,
+    channel: int | None = None,
+    words: dict[str, set[str]] | None = None,
+) -> dict[str, Feedback]:
+    """
+    Per feedback category: the posts, by theme, and the words they used (closed days
+    from the rollups). With `words` (per category), only those words are counted: a
+    period compared with shows how often the words of this one were used then.
+    """
     found = {category: Feedback(0, {}, Counter()) for category in FEEDBACK_CATEGORIES}
     closed_last = min(last, today - timedelta(days=1))
     if first <= closed_last:
@@ -239,21 +259,25 @@ def feedback(first: date, last: date, *, today: date, channel: int | None = None
             part.themes[theme] = part.themes.get(theme, 0) + posts
         # The words: whole months from their monthly rows, the days left over from theirs.
         months, loose = split_months(first, closed_last)
-        words = [TermRollup.objects.filter(_days_in(loose))] if loose else []
+        sources = [TermRollup.objects.filter(_days_in(loose))] if loose else []
         if months:
-            words.append(MonthlyTermRollup.objects.filter(month__in=months))
-        for rows in words:
+            sources.append(MonthlyTermRollup.objects.filter(month__in=months))
+        for rows in sources:
             rows = rows.filter(channel_id=channel) if channel else rows
+            if words is not None:
+                rows = rows.filter(category__in=[category for category, some in words.items() if some])
             for category, terms in rows.values_list("category", "terms"):
-                found.setdefault(category, Feedback(0, {}, Counter())).terms.update(terms)
+                only = None if words is None else words.get(category, set())
+                _count_words(found.setdefault(category, Feedback(0, {}, Counter())).terms, terms, only)
     if last >= today:
-        themes, words = feedback_of(incoming(max(first, today), last, channel))
+        themes, used = feedback_of(incoming(max(first, today), last, channel))
         for (_day, _channel, category, theme), posts in themes.items():
             part = found.setdefault(category, Feedback(0, {}, Counter()))
             part.posts += posts
             part.themes[theme] = part.themes.get(theme, 0) + posts
-        for (_day, _channel, category), terms in words.items():
-            found.setdefault(category, Feedback(0, {}, Counter())).terms.update(terms)
+        for (_day, _channel, category), terms in used.items():
+            only = None if words is None else words.get(category, set())
+            _count_words(found.setdefault(category, Feedback(0, {}, Counter())).terms, terms, only)
     return found
 
 

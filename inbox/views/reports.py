@@ -216,11 +216,18 @@ def bucket_labels() -> list[str]:
 TERMS_SHOWN = 10
 
 
+def _top_words(part) -> list[tuple[str, int]]:
+    """The words shown for a category: the most used, ties by the word."""
+    return sorted(part.terms.items(), key=lambda item: (-item[1], item[0]))[:TERMS_SHOWN]
+
+
 def _feedback(first: date, last: date, before, channel_id: int | None, drill: Drill) -> list[dict]:
     """Complaints and technical problems this period against the last: by theme, and the words most used."""
     today = timezone.localdate()
     now = feedback(first, last, today=today, channel=channel_id)
-    then = feedback(before.first, before.last, today=today, channel=channel_id)
+    shown = {category: {word for word, _count in _top_words(part)} for category, part in now.items()}
+    # The period before: its themes, and how often it used the words shown for this one.
+    then = feedback(before.first, before.last, today=today, channel=channel_id, words=shown)
     themes = {theme.pk: theme.name for theme in Theme.objects.all()}
     names = dict(CATEGORY_CHOICES)
     search = reverse("inbox:queue", args=["all"])
@@ -248,7 +255,7 @@ def _feedback(first: date, last: date, before, channel_id: int | None, drill: Dr
                 "before": earlier.terms.get(word, 0),
                 "href": f"{search}?{urlencode({**drill.base, 'category': category, 'q': word})}",
             }
-            for word, count in sorted(part.terms.items(), key=lambda item: (-item[1], item[0]))[:TERMS_SHOWN]
+            for word, count in _top_words(part)
         ]
         sections.append(
             {
