@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
             name="target_group",
             field=models.ForeignKey(
                 blank=True,
+                db_index=False,
                 null=True,
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="+",
