@@ -173,3 +173,22 @@ def test_a_run_takes_the_marked_days_newest_first_until_its_time_is_spent(histor
     assert not RollupDay.objects.exists()
     assert set(DailyRollup.objects.filter(day__in=old).values_list("day", flat=True)) == set(old)
     assert MonthlyRollup.objects.filter(month=date(2026, 3, 1)).exists()
+
+
+def test_the_migration_gives_every_older_post_its_authors_target_group(db):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from tests.factories import PostFactory
+
+    copy_groups = importlib.import_module("inbox.migrations.0018_post_target_group").copy_groups
+    customers = TargetGroupFactory()
+    grouped, other = AuthorFactory(target_group=customers), AuthorFactory(target_group=None)
+    channel = ChannelFactory()
+    posts = [PostFactory(channel=channel, author=grouped, target_group=None) for _ in range(3)]
+    posts.append(PostFactory(channel=channel, author=other))
+    copy_groups(apps, SimpleNamespace(connection=connection))
+    assert [Post.objects.get(pk=post.pk).target_group_id for post in posts] == [customers.pk] * 3 + [None]
