@@ -84,16 +84,35 @@ def _add(into: dict[tuple, Tally], key: tuple, part: Tally) -> None:
 
 
 def _from_posts(tallies_by_key: dict[tuple, Tally], by: dict[str, dict], by_day: dict[tuple, Tally]) -> None:
-    """Full-key tallies (today's, an employee's) added to the per-dimension and per-day ones."""
+    """
+    Full-key tallies (today's, an employee's) added to the per-dimension and per-day
+    ones. Today has hundreds of keys at a large inbox, each counted under seven values:
+    they are added up as flat lists first, then merged once per value.
+    """
+    sums: dict[tuple, list[int]] = {}
     for key, part in tallies_by_key.items():
-        for name in BY_KEY:
-            for value in DIMENSIONS[name](key):
-                _add(by[name], value, part)
-        _add(by_day, (key[0], *NO_KEY), part)
+        figures = part.flat()
+        places = [(name, value) for name in BY_KEY for value in DIMENSIONS[name](key)]
+        places.append(("day", key[0]))
+        for place in places:
+            found = sums.get(place)
+            sums[place] = figures if found is None else list(map(operator.add, found, figures))
+    for (name, value), figures in sums.items():
+        if name == "day":
+            _add(by_day, (value, *NO_KEY), Tally.from_flat(figures))
+        else:
+            _add(by[name], value, Tally.from_flat(figures))
 
 
-def _days_in(runs: list[tuple[date, date]]) -> Q:
-    return reduce(operator.or_, (Q(day__gte=first, day__lte=last) for first, last in runs))
+def _days_and_months(daily, monthly, first: date, last: date, channel: int | None) -> list:
+    """The rows of closed days from `first` to `last`: whole months from `monthly`, the days left over from `daily`."""
+    months, loose = split_months(first, last)
+    sources = []
+    if loose:
+        sources.append(daily.objects.filter(reduce(operator.or_, (Q(day__gte=a, day__lte=b) for a, b in loose))))
+    if months:
+        sources.append(monthly.objects.filter(month__in=months))
+    return [rows.filter(channel_id=channel) for rows in sources] if channel else sources
 
 
 def tallies(first: date, last: date, *, today: date, channel: int | None = None):
@@ -114,12 +133,7 @@ def tallies(first: date, last: date, *, today: date, channel: int | None = None)
         for row in every.values("day").annotate(**_SUMS, **_HOURS).order_by():
             by_day[(row["day"], *NO_KEY)] = _tally(row)
         # Each dimension's values: whole months from their monthly rows, the days left over from theirs.
-        months, loose = split_months(first, closed_last)
-        parts = [DailyRollup.objects.filter(_days_in(loose))] if loose else []
-        if months:
-            parts.append(MonthlyRollup.objects.filter(month__in=months))
-        for rows in parts:
-            rows = rows.filter(channel_id=channel) if channel else rows
+        for rows in _days_and_months(DailyRollup, MonthlyRollup, first, closed_last, channel):
             rows = rows.exclude(dimension=DailyRollup.Dimension.ALL)
             for row in rows.values("dimension", "value").annotate(**_SUMS).order_by():
                 _add(by[row["dimension"]], _value(row["dimension"], row["value"]), _tally(row))
@@ -258,12 +272,7 @@ def feedback(
             part.posts += posts
             part.themes[theme] = part.themes.get(theme, 0) + posts
         # The words: whole months from their monthly rows, the days left over from theirs.
-        months, loose = split_months(first, closed_last)
-        sources = [TermRollup.objects.filter(_days_in(loose))] if loose else []
-        if months:
-            sources.append(MonthlyTermRollup.objects.filter(month__in=months))
-        for rows in sources:
-            rows = rows.filter(channel_id=channel) if channel else rows
+        for rows in _days_and_months(TermRollup, MonthlyTermRollup, first, closed_last, channel):
             if words is not None:
                 rows = rows.filter(category__in=[category for category, some in words.items() if some])
             for category, terms in rows.values_list("category", "terms"):

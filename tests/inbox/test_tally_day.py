@@ -131,3 +131,16 @@ def test_merging_adds_every_count_every_bucket_and_every_hour():
     assert merged.hours == [n + 1 for n in range(24)]
     # A histogram stored with fewer buckets (an older rollup) merges as zeros in the rest.
     assert Tally().merge(Tally(response=[1, 2])).response == [1, 2] + [0] * (SLOTS - 2)
+
+
+def test_a_tally_is_the_same_through_its_flat_list():
+    from inbox.reports.metrics import SLOTS, Tally
+
+    one = Tally(
+        **{name: n + 1 for n, name in enumerate(Tally.COUNTS)},
+        response=list(range(SLOTS)),
+        service=[2] * SLOTS,
+        hours=list(range(24)),
+    )
+    assert Tally.from_flat(one.flat()) == one
+    assert len(one.flat()) == len(Tally.COUNTS) + 2 * SLOTS + 24
