@@ -417,6 +417,7 @@ def measure_size(args, database: Database, scratch: Path) -> dict:
     loaded = {} if reuse else Loader(size, args.seed).load()
     result = {"size": size, "load": loaded, "code": args.code}
     result.update(rebuild_all())
+    as_served()
     result.update(Measure(args, database).run())
     return result
 
@@ -435,6 +436,14 @@ def import_the_page() -> None:
 
     get_resolver().url_patterns  # noqa: B018 - every view module imported
     get_template("inbox/reports/dashboard.html")
+
+
+def as_served() -> None:
+    """
+    The process as a web worker is when it serves: the WSGI module loaded, which also
+    leaves the application's objects out of the garbage collector's full passes.
+    """
+    import socialstrategy.wsgi  # noqa: F401 - loaded for what loading it does
 
 
 # --- Loading --------------------------------------------------------------------------
