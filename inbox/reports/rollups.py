@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from ..models import (
@@ -110,6 +110,36 @@ def feedback_of(posts: QuerySet[Post]) -> tuple[Counter, dict[tuple, Counter]]:
             themes[(day, channel_id, category, theme_id)] += 1
             words.setdefault((day, channel_id, category), Counter()).update(terms_of(text or "", stopwords))
     return themes, words
+
+
+def themes_of(posts: QuerySet[Post]) -> Counter:
+    """The complaints and technical problems per (channel, category, theme), counted by the database."""
+    themes: Counter = Counter()
+    for category in FEEDBACK_CATEGORIES:
+        for channel_id, theme_id, count in (
+            posts.filter(in_category(posts.db, category))
+            .values("channel_id", "theme_id")
+            .annotate(n=Count("pk"))
+            .values_list("channel_id", "theme_id", "n")
+            .order_by()
+        ):
+            themes[(channel_id, category, theme_id)] += count
+    return themes
+
+
+def count_words(day: date) -> int:
+    """
+    The words of one day's complaints and technical problems counted again (the minute
+    task does so for today, whose words the pages read from here); the rows written.
+    """
+    _themes, words = feedback_of(incoming(day, day))
+    with transaction.atomic():
+        TermRollup.objects.filter(day=day).delete()
+        rows = TermRollup.objects.bulk_create(
+            TermRollup(day=key[0], channel_id=key[1], category=key[2], terms=top_terms(counts))
+            for key, counts in words.items()
+        )
+    return len(rows)
 
 
 def own_content_of(first: date, last: date) -> dict[tuple[date, int], list[int]]:
@@ -274,9 +304,13 @@ def mark_every_day() -> int:
 
 
 def recompute_recent(today: date | None = None, *, seconds: float = MARKED_SECONDS) -> int:
-    """The last RECENT_DAYS closed days, then the marked ones, newest first, for up to `seconds` in all."""
+    """
+    Today's words, the last RECENT_DAYS closed days, then the marked ones, newest first,
+    for up to `seconds` in all.
+    """
     started = time.monotonic()
     today = today or timezone.localdate()
+    count_words(today)
     recent = [today - timedelta(days=offset) for offset in range(1, RECENT_DAYS + 1)]
     written = compute_days(recent)
     marked = RollupDay.objects.filter(day__lt=today).exclude(day__in=recent).order_by("-day")

@@ -33,7 +33,7 @@ from .metrics import (
     grouped,
     heatmap,
 )
-from .rollups import feedback_of, figure_sums, own_content_of, split_months
+from .rollups import figure_sums, own_content_of, split_months, themes_of
 
 # The dimensions a report is cut by, from the rollups without their day.
 BY_KEY = ("channel", "category", "priority", "team", "target_group", "person")
@@ -279,12 +279,14 @@ def feedback(
                 only = None if words is None else words.get(category, set())
                 _count_words(found.setdefault(category, Feedback(0, {}, Counter())).terms, terms, only)
     if last >= today:
-        themes, used = feedback_of(incoming(max(first, today), last, channel))
-        for (_day, _channel, category, theme), posts in themes.items():
+        # Today's posts by theme from the posts themselves; their words as the minute
+        # task last counted them (reading every text on every page cost more than the rest).
+        for (_channel, category, theme), posts in themes_of(incoming(max(first, today), last, channel)).items():
             part = found.setdefault(category, Feedback(0, {}, Counter()))
             part.posts += posts
             part.themes[theme] = part.themes.get(theme, 0) + posts
-        for (_day, _channel, category), terms in used.items():
+        rows = TermRollup.objects.filter(day__gte=max(first, today), day__lte=last)
+        for category, terms in (rows.filter(channel_id=channel) if channel else rows).values_list("category", "terms"):
             only = None if words is None else words.get(category, set())
             _count_words(found.setdefault(category, Feedback(0, {}, Counter())).terms, terms, only)
     return found

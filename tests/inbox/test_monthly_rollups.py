@@ -192,3 +192,23 @@ def test_the_migration_gives_every_older_post_its_authors_target_group(db):
     posts.append(PostFactory(channel=channel, author=other))
     copy_groups(apps, SimpleNamespace(connection=connection))
     assert [Post.objects.get(pk=post.pk).target_group_id for post in posts] == [customers.pk] * 3 + [None]
+
+
+def test_todays_themes_are_counted_at_once_and_its_words_every_minute(db):
+    channel = ChannelFactory()
+    now = datetime(2026, 6, 3, 15, 0, tzinfo=OSLO)
+    with time_machine.travel(now, tick=False):
+        Post.objects.create(
+            channel=channel,
+            external_id="today",
+            kind="comment",
+            text="Betalingen feiler i appen",
+            published_at=now - timedelta(hours=1),
+            received_at=now - timedelta(hours=1),
+            categories=["technical_problem"],
+        )
+        before = feedback(TODAY, TODAY, today=TODAY)["technical_problem"]
+        assert (before.posts, before.themes, dict(before.terms)) == (1, {None: 1}, {})
+        rollups.recompute_recent()
+        after = feedback(TODAY, TODAY, today=TODAY)["technical_problem"]
+    assert (after.posts, dict(after.terms)) == (1, {"betalingen": 1, "feiler": 1, "appen": 1})
