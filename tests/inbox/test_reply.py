@@ -1,8 +1,10 @@
 """Replying from the product: through the outbox in sandbox mode, and the post leaves the queues."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,18 +16,21 @@ from tests.factories import PostFactory, UserFactory
 @pytest.fixture
 def post(db, settings):
     settings.SOCIAL_SANDBOX = True
-    now = timezone.now()
-    return PostFactory(
-        channel__name="Facebook",
-        external_id="123_456",
-        author=None,
-        text="Når åpner dere?",
-        published_at=now - timedelta(hours=1),
-        must_reply=True,
-        status="open",
-        categories=["product_question"],
-        due_at=now + timedelta(hours=2),
-    )
+    # A weekday morning: the post is due today whatever the hour the tests run at
+    # (after 22:00 in Oslo, "now + 2 hours" was tomorrow and the post not due today).
+    with time_machine.travel(datetime(2026, 5, 13, 10, 0, tzinfo=ZoneInfo("Europe/Oslo")), tick=True):
+        now = timezone.now()
+        yield PostFactory(
+            channel__name="Facebook",
+            external_id="123_456",
+            author=None,
+            text="Når åpner dere?",
+            published_at=now - timedelta(hours=1),
+            must_reply=True,
+            status="open",
+            categories=["product_question"],
+            due_at=now + timedelta(hours=2),
+        )
 
 
 def test_a_reply_goes_to_the_outbox_and_the_post_leaves_must_reply_today(client, post, ingrid):
