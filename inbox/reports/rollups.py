@@ -2,8 +2,9 @@
 The daily rollups, computed from the posts (services: they write). A day is computed
 whole, in one transaction: its rows are replaced by what the posts say now, so a late
 answer, a re-triage or a changed policy is counted once the day is computed again.
-`recompute_recent` (every few minutes) takes the last closed days and the days marked
-for it (`mark_days`); `rebuild` (the `rebuild_rollups` command) takes any range.
+`recompute_recent` (every minute) counts today's words, takes the last closed days
+and the days marked for it (`mark_days`); `rebuild` (the `rebuild_rollups` command)
+takes any range. A month's rows are summed again from its days whenever one of them is.
 """
 
 import time
