@@ -781,8 +781,9 @@ def rebuild_all() -> dict:
     from django.utils import timezone
 
     from inbox.models import DailyRollup
+    from inbox.reports.counting import incoming
     from inbox.reports.metrics import oslo_day
-    from inbox.reports.rollups import incoming, rebuild
+    from inbox.reports.rollups import rebuild
 
     yesterday = timezone.localdate() - timedelta(days=1)
     first = incoming(date(2000, 1, 1), yesterday).order_by("published_at").values_list("published_at", flat=True)[:1]
@@ -818,7 +819,8 @@ def rebuild_all() -> dict:
 
 def profile_day(day: date) -> None:
     """One day's rebuild under cProfile: where the time goes."""
-    from inbox.reports.rollups import compute_days, incoming
+    from inbox.reports.counting import incoming
+    from inbox.reports.rollups import compute_days
 
     posts = incoming(day, day).count()
     seconds, stats = _profiled(lambda: compute_days([day]))
@@ -1029,7 +1031,7 @@ class Measure:
         from django.db import connection
 
         from inbox.models import Author, DailyRollup, Post
-        from inbox.reports.rollups import incoming
+        from inbox.reports.counting import incoming
 
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")

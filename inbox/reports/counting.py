@@ -35,6 +35,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, ExtractHour, Greatest, Least
 
+from strategy.models import Channel, Priority
+
 from ..models import Post
 from ..triage import deadlines, rulebook
 from .metrics import (
@@ -173,45 +175,25 @@ def _service_within(day: date) -> tuple[Func | None, Q]:
     by the post's policy: `rulebook.policy_for` of its channel and priority), and the
     condition of the posts it holds for: answered that day, under a policy kept in Oslo time.
     """
-    from strategy.models import Channel, Priority
-
-    channels = list(Channel.objects.values_list("pk", flat=True))
-    by_window: dict[tuple[datetime, datetime], list[tuple[int, str]]] = {}
-    for channel_id in channels:
+    by_window: dict[tuple[datetime, datetime], Q] = {}
+    for channel_id in Channel.objects.values_list("pk", flat=True):
         for priority in Priority.values:
             policy = rulebook.policy_for(channel_id, priority)
             if policy.timezone == OSLO.key:
-                by_window.setdefault(deadlines.service_window(day, policy), []).append((channel_id, priority))
+                pair = Q(channel_id=channel_id, priority=priority)
+                window = deadlines.service_window(day, policy)
+                by_window[window] = by_window[window] | pair if window in by_window else pair
     if not by_window:
         return None, Q(pk__in=[])
-    if len(by_window) == 1 and len(next(iter(by_window.values()))) == len(channels) * len(Priority.values):
-        # One window for every post (one policy, or policies with the same hours): no condition.
-        ((start, end),) = by_window
-        covered, starts, ends = Q(), Value(start), Value(end)
-    else:
-        conditions = {window: _pairs(pairs, len(Priority.values)) for window, pairs in by_window.items()}
-        covered = reduce(operator.or_, conditions.values())
-        starts = Case(*(When(condition, then=Value(start)) for (start, _end), condition in conditions.items()))
-        ends = Case(*(When(condition, then=Value(end)) for (_start, end), condition in conditions.items()))
+    starts = Case(*(When(pairs, then=Value(start)) for (start, _end), pairs in by_window.items()))
+    ends = Case(*(When(pairs, then=Value(end)) for (_start, end), pairs in by_window.items()))
     overlap = Seconds(
         Least(F("first_response_at"), ends, output_field=DateTimeField())
         - Greatest(F("published_at"), starts, output_field=DateTimeField())
     )
     _day_start, day_end = day_bounds(day, day)
+    covered = reduce(operator.or_, by_window.values())
     return overlap, _ANSWERED & covered & Q(first_response_at__lt=day_end)
-
-
-def _pairs(pairs: list[tuple[int, str]], priorities: int) -> Q:
-    """The condition of these (channel, priority) pairs: a channel with every priority by its id alone."""
-    by_channel: dict[int, list[str]] = {}
-    for channel_id, priority in pairs:
-        by_channel.setdefault(channel_id, []).append(priority)
-    whole = [channel_id for channel_id, some in by_channel.items() if len(some) == priorities]
-    condition = Q(channel_id__in=whole) if whole else Q(pk__in=[])
-    for channel_id, some in by_channel.items():
-        if len(some) < priorities:
-            condition |= Q(channel_id=channel_id, priority__in=some)
-    return condition
 
 
 def _in_bucket(column: str, slot: int) -> str:
@@ -250,7 +232,6 @@ def tally_day(posts: QuerySet[Post], day: date) -> dict[tuple, Tally]:
     inner_part = f"WITH day_posts ({', '.join(columns)}) AS MATERIALIZED ({sql})"
     statement = f"{inner_part} SELECT {keys}, {', '.join(sums)} FROM day_posts GROUP BY {keys}"  # noqa: S608
     tallies: dict[tuple, Tally] = {}
-    counts = len(Tally.COUNTS)
     with connections[posts.db].cursor() as cursor:
         cursor.execute(statement, params)
         for row in cursor.fetchall():
@@ -258,13 +239,7 @@ def tally_day(posts: QuerySet[Post], day: date) -> dict[tuple, Tally]:
             if isinstance(categories, str):  # the drivers hand JSON back as text
                 categories = json.loads(categories)
             key = (day, channel_id, categories_key(categories or []), priority, team_id, group_id, person_id)
-            figures = [int(value or 0) for value in row[6:]]
-            part = Tally(
-                *figures[:counts],
-                response=figures[counts : counts + SLOTS],
-                service=figures[counts + SLOTS : counts + 2 * SLOTS],
-                hours=figures[counts + 2 * SLOTS :],
-            )
+            part = Tally.from_flat([int(value or 0) for value in row[6:]])
             if key in tallies:
                 tallies[key].merge(part)
             else:

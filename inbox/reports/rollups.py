@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..selectors import in_category
 from ..triage.language import load_lexicon
-from .counting import day_bounds, incoming, keyed_rows, tally_by_key, tally_day, tally_since
+from .counting import day_bounds, incoming, tally_day
 from .metrics import (
     DIMENSIONS,
     FEEDBACK_CATEGORIES,
@@ -39,9 +39,6 @@ from .metrics import (
     terms_of,
     top_terms,
 )
-
-# Read from here by the selectors and the tests (the posts themselves are counted in `counting`).
-__all__ = ["day_bounds", "incoming", "keyed_rows", "tally_by_key", "tally_day", "tally_since"]
 
 # A month keeps more words than a day (the sum of its days' words), so that a year's top ten are right.
 MONTH_TERMS_KEPT = 200
@@ -135,11 +132,16 @@ def count_words(day: date) -> int:
     """
     _themes, words = feedback_of(incoming(day, day))
     with transaction.atomic():
-        TermRollup.objects.filter(day=day).delete()
-        rows = TermRollup.objects.bulk_create(
-            TermRollup(day=key[0], channel_id=key[1], category=key[2], terms=top_terms(counts))
-            for key, counts in words.items()
-        )
+        return _replace_words(day, words)
+
+
+def _replace_words(day: date, words: dict[tuple, Counter]) -> int:
+    """A day's word rollups replaced by these counts, the most used kept (inside the caller's transaction)."""
+    TermRollup.objects.filter(day=day).delete()
+    rows = TermRollup.objects.bulk_create(
+        TermRollup(day=key[0], channel_id=key[1], category=key[2], terms=top_terms(counts))
+        for key, counts in words.items()
+    )
     return len(rows)
 
 
@@ -195,11 +197,7 @@ def compute_days(days: Iterable[date], *, until: float | None = None) -> int:
                 FeedbackRollup(day=key[0], channel_id=key[1], category=key[2], theme_id=key[3], posts=count)
                 for key, count in themes.items()
             )
-            TermRollup.objects.filter(day=day).delete()
-            TermRollup.objects.bulk_create(
-                TermRollup(day=key[0], channel_id=key[1], category=key[2], terms=top_terms(counts))
-                for key, counts in words.items()
-            )
+            _replace_words(day, words)
             OwnContentRollup.objects.filter(day=day).delete()
             OwnContentRollup.objects.bulk_create(
                 OwnContentRollup(day=key[0], channel_id=key[1], replies=counts[0], publications=counts[1])

@@ -155,13 +155,19 @@ class Waits:
     by_day: list[Waiting]
 
 
+def _still_waiting(posts):
+    return posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN).order_by()
+
+
+def _breached(now: datetime) -> Sum:
+    """How many are breached now (`metrics.is_breached`: a deadline at or before now; none without one)."""
+    return Sum(Case(When(due_at__lte=now, then=1), default=0))
+
+
 def waits_in(posts, now: datetime) -> Waits:
-    """
-    Of these posts, the must-reply ones still waiting, and those of them breached now
-    (`metrics.is_breached`: a deadline at or before now), counted per key and per day.
-    """
-    posts = posts.filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN).order_by()
-    breached = Sum(Case(When(due_at__lte=now, then=1), default=0))
+    """Of these posts, the must-reply ones still waiting and those breached now, counted per key and per day."""
+    posts = _still_waiting(posts)
+    breached = _breached(now)
     keys: dict[str | None, str] = {}
     by_key = []
     for channel_id, categories, priority, team_id, group_id, count, late in (
@@ -191,11 +197,7 @@ def waiting(first: date, last: date, channel: int | None = None, now: datetime |
 
 def waiting_total(first: date, last: date, channel: int | None, now: datetime) -> Waiting:
     """How many of the period's must-reply posts wait, and how many of them are breached, in all."""
-    counts = (
-        incoming(first, last, channel)
-        .filter(must_reply=True, first_response_at__isnull=True, status__in=OPEN)
-        .aggregate(n=Count("pk"), b=Sum(Case(When(due_at__lte=now, then=1), default=0)))
-    )
+    counts = _still_waiting(incoming(first, last, channel)).aggregate(n=Count("pk"), b=_breached(now))
     return Waiting((), counts["n"], counts["b"] or 0)
 
 
@@ -238,6 +240,12 @@ class Feedback:
     terms: Counter
 
 
+def _add_theme(found: dict[str, "Feedback"], category: str, theme, posts: int) -> None:
+    part = found.setdefault(category, Feedback(0, {}, Counter()))
+    part.posts += posts
+    part.themes[theme] = part.themes.get(theme, 0) + posts
+
+
 def _count_words(into: Counter, terms: dict, only: set[str] | None) -> None:
     if only is None:
         into.update(terms)
@@ -269,9 +277,7 @@ def feedback(
         for category, theme, posts in (
             themes.values("category", "theme").annotate(n=Sum("posts")).values_list("category", "theme", "n")
         ):
-            part = found.setdefault(category, Feedback(0, {}, Counter()))
-            part.posts += posts
-            part.themes[theme] = part.themes.get(theme, 0) + posts
+            _add_theme(found, category, theme, posts)
         # The words: whole months from their monthly rows, the days left over from theirs.
         for rows in _days_and_months(TermRollup, MonthlyTermRollup, first, closed_last, channel):
             if words is not None:
@@ -283,9 +289,7 @@ def feedback(
         # Today's posts by theme from the posts themselves; their words as the minute
         # task last counted them (reading every text on every page cost more than the rest).
         for (_channel, category, theme), posts in themes_of(incoming(max(first, today), last, channel)).items():
-            part = found.setdefault(category, Feedback(0, {}, Counter()))
-            part.posts += posts
-            part.themes[theme] = part.themes.get(theme, 0) + posts
+            _add_theme(found, category, theme, posts)
         rows = TermRollup.objects.filter(day__gte=max(first, today), day__lte=last)
         for category, terms in (rows.filter(channel_id=channel) if channel else rows).values_list("category", "terms"):
             only = None if words is None else words.get(category, set())

@@ -22,8 +22,8 @@ from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Team, Theme
 
 from ..forms import people_who_answer
+from ..reports.counting import incoming
 from ..reports.metrics import BUCKETS, Figures, dialogue_share
-from ..reports.rollups import incoming
 from ..reports.selectors import feedback, own_content, own_report, report, totals
 from ..selectors import NONE, ever_forwarded_to, with_first_responders
 from .queues import DAY_TYPE_CHOICES

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 
 from inbox.models import MonthlyRollup, MonthlyTermRollup, Post
-from inbox.reports import rollups
-from inbox.reports.metrics import OSLO, Tally, figures_by
+from inbox.reports import counting, rollups
+from inbox.reports.metrics import OSLO, Tally, figures_by, oslo_day
 from inbox.reports.rollups import split_months
 from inbox.reports.selectors import BY_KEY, feedback, report
 from tests.factories import AuthorFactory, ChannelFactory, TargetGroupFactory, TeamFactory
@@ -86,7 +86,7 @@ def raw_cuts(first, last, channel=None):
     """Each dimension's figures straight from the posts (no rollups)."""
     from inbox.reports.metrics import DIMENSIONS
 
-    by_key = rollups.tally_by_key(rollups.incoming(first, last, channel))
+    by_key = counting.tally_by_key(counting.incoming(first, last, channel))
     cuts = {}
     for name in BY_KEY:
         parts = {}
@@ -135,7 +135,7 @@ def test_a_late_answer_in_an_old_month_is_counted_in_its_month(history):
         old.first_response_at = old.published_at + timedelta(days=3)
         old.status = "answered"
         old.save()
-        rollups.compute_days([rollups.oslo_day(old.published_at)])
+        rollups.compute_days([oslo_day(old.published_at)])
         after = report(first, last, now=NOW).by["priority"]
     assert after[old.priority].answered == before[old.priority].answered + 1
     assert after[old.priority].late == before[old.priority].late + 1

@@ -13,7 +13,7 @@ import time_machine
 from django.urls import reverse
 
 from inbox.models import DailyRollup, Post, RollupDay
-from inbox.reports import metrics, rollups
+from inbox.reports import counting, metrics, rollups
 from inbox.reports.metrics import BUCKETS, OSLO, PostRow, Tally, bucket_of, exact_percentile, figures, percentile
 from inbox.reports.selectors import report
 from tests.factories import AuthorFactory, ChannelFactory, PostFactory, TargetGroupFactory, TeamFactory
@@ -145,13 +145,13 @@ def history(db):
 
 def raw_figures(first, last, now, channel=None):
     """The same period straight from the posts: no rollups at all."""
-    by_key = rollups.tally_by_key(rollups.incoming(first, last, channel))
+    by_key = counting.tally_by_key(counting.incoming(first, last, channel))
     total = Tally()
     for part in by_key.values():
         total.merge(part)
     waits = [
         metrics.Waiting.post((), post.due_at, now)
-        for post in rollups.incoming(first, last, channel).filter(
+        for post in counting.incoming(first, last, channel).filter(
             must_reply=True, first_response_at__isnull=True, status__in=["new", "open"]
         )
     ]
@@ -185,7 +185,7 @@ def test_rollups_and_raw_agree(history):
     # Percentiles: the rollups' within one bucket of the raw times themselves.
     answered = [
         (post.first_response_at - post.published_at).total_seconds()
-        for post in rollups.incoming(first, last).filter(must_reply=True, first_response_at__isnull=False)
+        for post in counting.incoming(first, last).filter(must_reply=True, first_response_at__isnull=False)
     ]
     for share, found in ((0.5, from_rollups.total.p50), (0.9, from_rollups.total.p90)):
         assert bucket_of(found) == bucket_of(exact_percentile(answered, share))
@@ -356,7 +356,7 @@ def test_the_heatmap_counts_posts_by_weekday_and_oslo_hour(history):
         rollups.rebuild(first, TODAY - timedelta(days=1))
         cells = report(first, TODAY, now=NOW).heatmap
     expected = [[0] * 24 for _ in range(7)]
-    for published in rollups.incoming(first, TODAY).values_list("published_at", flat=True):
+    for published in counting.incoming(first, TODAY).values_list("published_at", flat=True):
         local = published.astimezone(OSLO)
         expected[local.weekday()][local.hour] += 1
     assert cells == expected

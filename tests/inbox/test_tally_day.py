@@ -1,6 +1,6 @@
 """
-One day's posts counted by the database (`rollups.tally_day`, today's figures and every
-day of a rebuild) against the same posts counted row by row (`rollups.tally_by_key`):
+One day's posts counted by the database (`counting.tally_day`, today's figures and every
+day of a rebuild) against the same posts counted row by row (`counting.tally_by_key`):
 every count, both histograms and the hours agree exactly, per full key, whatever the
 policies, the kind of day, the summer-time changes, answers the same day, on later
 days, before publication or never.
@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from inbox.models import Post
-from inbox.reports import rollups
+from inbox.reports import counting
 from inbox.reports.metrics import OSLO
 from inbox.triage import rulebook
 from strategy.models import ResponsePolicy
@@ -96,20 +96,20 @@ def as_plain(tallies: dict) -> dict:
 
 @pytest.mark.parametrize("day", DAYS, ids=str)
 def test_a_day_counted_by_the_database_equals_the_rows_counted_one_by_one(posts, day):
-    incoming = rollups.incoming(day, day)
-    by_rows = rollups.tally_by_key(incoming)
+    incoming = counting.incoming(day, day)
+    by_rows = counting.tally_by_key(incoming)
     assert sum(part.posts for part in by_rows.values()) == 80
     assert sum(sum(part.service) for part in by_rows.values()) > 20  # answers to compare
-    assert as_plain(rollups.tally_day(incoming, day)) == as_plain(by_rows)
+    assert as_plain(counting.tally_day(incoming, day)) == as_plain(by_rows)
 
 
 def test_one_channel_and_an_empty_day(posts):
     day = DAYS[0]
     x = Post.objects.filter(channel__name="X").values_list("channel_id", flat=True).first()
-    incoming = rollups.incoming(day, day, x)
-    assert as_plain(rollups.tally_day(incoming, day)) == as_plain(rollups.tally_by_key(incoming))
+    incoming = counting.incoming(day, day, x)
+    assert as_plain(counting.tally_day(incoming, day)) == as_plain(counting.tally_by_key(incoming))
     empty = date(2026, 6, 1)
-    assert rollups.tally_day(rollups.incoming(empty, empty), empty) == {}
+    assert counting.tally_day(counting.incoming(empty, empty), empty) == {}
 
 
 def test_merging_adds_every_count_every_bucket_and_every_hour():
