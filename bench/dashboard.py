@@ -1,46 +1,55 @@
 """
 How fast the managers' reports are with up to five million posts in PostgreSQL (#13).
 
-For each size in --sizes (10000,1000000,5000000), in a process of its own on a fresh
-database (dropped and created again for every size):
+Each size in --sizes (10000,1000000,5000000) has a database of its own (the name in
+DATABASE_URL with the size after it, e.g. socialstrategy_bench_5000000). Every step
+below runs in a process of its own, and every process takes the same moment for now
+(--at: by default the last working day at 23:00 in Oslo, so that "today", which every
+page counts from the posts themselves, holds nearly a full busy day whenever the run
+starts; the process's clock is stopped there with time-machine):
 
-(a) the load: that many rows into inbox_post with COPY (not the ORM), spread over the
-    last two years up to now, as an inbox's posts are (more on weekdays and in the
-    daytime, 60 % to be answered, most of them within hours, some late, some still
-    open in the last days, 7 % closed with a reason), their authors, most of them
-    with a target group, our echoed replies and the outbox messages that sent them;
-    then VACUUM ANALYZE;
+(a) the load, a size at a time: that many rows into inbox_post with COPY (not the
+    ORM), spread over the two years up to now, as an inbox's posts are (more on
+    weekdays and in the daytime, 60 % to be answered, most of them within hours,
+    some late, some still open in the last days, 7 % closed with a reason), their
+    authors, most of them with a target group, our echoed replies and the outbox
+    messages that sent them; then VACUUM ANALYZE;
 (b) the rebuild: inbox.reports.rollups.rebuild() of every closed day (the first
     post's day to yesterday), its time and posts a second; then a cProfile of one
     day's rebuild, so that the lead sees where the time goes;
-(c) the page: GET /reports/ for today, 30 days and 12 months (each compares with the
+(c) the page, --repeats times (3) for every size, in turns (10 k, 1 M, 5 M, then
+    5 M, 1 M, 10 k, ...), so that a machine slower for a while weighs on every size
+    alike: GET /reports/ for today, 30 days and 12 months (each compares with the
     period before, so it reads the rollups of two periods and today's posts) through
-    Django's test client logged in as the manager (leder), DEBUG off; p50, p95 and
-    the SQL queries a request makes; beside it report() of the period alone (the
-    selector the page starts from: no view, no template, no period before), and two
-    floors measured in the same run: the page's own queries on the rollup tables
-    (the sums over inbox_dailyrollup and the rest), as it sent them, on a raw
-    cursor; and a trivial page (/bench/ok/, the middleware and the session only);
-    then the plans (EXPLAIN ANALYZE) of the slowest queries.
+    Django's test client logged in as the manager (leder), DEBUG off, --rounds (30)
+    requests of each; beside it report() of the period alone (the selector the page
+    starts from: no view, no template, no period before), and two floors measured in
+    the same process: the page's own queries on the rollup tables, as it sent them,
+    on a raw cursor; and a trivial page (/bench/ok/, the middleware and the session
+    only). The first repeat of each size also prints the slowest queries, their
+    plans (EXPLAIN ANALYZE) and a profile of one request.
 
-At the end, a table: size x (rebuild, p50 and p95 of each period), how each grows
-from the smallest size to the largest, and the issue's target beside them: p95 under
-300 ms for any period at 5 M posts, growing at most 3x from 10 k to 5 M.
+At the end, a table: size x (rebuild, p50 and p95 of each period, every repeat's
+requests together), how each grows from the smallest size to the largest; then each
+repeat's p95 and growth on its own; and the issue's target beside them: p95 under
+300 ms for any period at 5 M posts, growing at most 3x from 10 k to 5 M, and in how
+many of the repeats it held.
 
 Needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/socialstrategy_bench.
-The name must contain "bench": the database is created for every size and dropped at
-the end (also on an error or Ctrl-C) unless --keep is given, which leaves the last
-size's database; --reuse (with one size) measures a database kept that way without
-loading it again (the rebuild runs again).
+The name must contain "bench": the sizes' databases are created and dropped at the
+end (also on an error or Ctrl-C) unless --keep is given, which leaves them; --reuse
+measures databases kept that way without loading them again (the rebuild runs
+again), at the moment they were loaded for.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/socialstrategy_bench \\
-        .venv/bin/python bench/dashboard.py [--sizes 10000,1000000,5000000] [--rounds 30]
+        .venv/bin/python bench/dashboard.py [--sizes 10000,1000000,5000000] [--rounds 30] [--repeats 3]
 
 It prints figures and asserts nothing. See bench/README.md.
 """
 
 import argparse
 import bisect
+import contextlib
 import cProfile
 import json
 import os
@@ -57,6 +66,7 @@ import time
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,46 +218,112 @@ AUTHOR_COLUMNS = ("id", "platform", "external_id", "name", "handle", "first_seen
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"rows in inbox_post, one run each ({DEFAULT_SIZES})")
-    parser.add_argument("--rounds", type=int, default=30, help="measured requests of each kind (30)")
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"rows in inbox_post, a database each ({DEFAULT_SIZES})")
+    parser.add_argument("--rounds", type=int, default=30, help="measured requests of each kind in a repeat (30)")
+    parser.add_argument("--repeats", type=int, default=3, help="measuring runs of every size, taken in turns (3)")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured requests of each kind first (2)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data (1)")
-    parser.add_argument("--keep", action="store_true", help="leave the last size's database in place at the end")
     parser.add_argument(
-        "--reuse", action="store_true", help="measure the database an earlier --keep run left, without loading it"
+        "--at",
+        default="evening",
+        help="the moment the run takes for now: 'evening' (the last working day at 23:00 in Oslo, when today holds "
+        "nearly all its posts), 'now' (the real clock), or an ISO date and time with its offset",
     )
-    # Internal: the parent runs each size in a process of its own, which writes its figures here.
+    parser.add_argument("--keep", action="store_true", help="leave every size's database in place at the end")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the databases an earlier --keep run left, without loading them"
+    )
+    # Internal: the parent runs each phase of each size in a process of its own, which writes its figures here.
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=("load", "measure"), help=argparse.SUPPRESS)
+    parser.add_argument("--clock", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--diagnose", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_size is not None:
         one_size(args)
         return
     try:
-        sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
+        sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()})
     except ValueError:
         parser.error("--sizes: whole numbers separated by commas, e.g. 10000,1000000")
     if not sizes or min(sizes) < 1000:
         parser.error("--sizes: at least 1000 posts each")
-    if args.reuse and len(sizes) > 1:
-        parser.error("--reuse measures one kept database: give one size")
+    if args.rounds < 1 or args.repeats < 1:
+        parser.error("--rounds and --repeats: at least 1")
+    try:
+        args.moment = moment_of(args.at, time.time())
+    except ValueError as error:
+        parser.error(f"--at: {error}")
     Database(os.environ.get("DATABASE_URL", ""))  # refuses a wrong name before anything runs
     every_size(args, sizes)
 
 
-# --- The parent: one process per size, then the table ----------------------------------
+# --- The clock ------------------------------------------------------------------------
+
+
+def moment_of(at: str, now: float) -> float | None:
+    """
+    The moment the run takes for now, as a timestamp (None: the real clock). By default
+    the last working day at 23:00 in Oslo: "today", which every page counts from the
+    posts themselves, then holds 98 % of a busy day's posts, whenever the run starts.
+    """
+    from inbox.triage.deadlines import is_working_day
+
+    if at == "now":
+        return None
+    if at == "evening":
+        day = datetime.fromtimestamp(now, OSLO).date()
+        while True:
+            evening = datetime.combine(day, clock(23), tzinfo=OSLO)
+            if is_working_day(day) and evening.timestamp() <= now:
+                return evening.timestamp()
+            day -= timedelta(days=1)
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        raise ValueError(f"{at!r} is neither 'evening', 'now' nor an ISO date and time") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{at!r} has no offset (e.g. 2026-11-30T23:00+01:00)")
+    if moment.timestamp() > now:
+        raise ValueError(f"{at!r} is in the future")
+    return moment.timestamp()
+
+
+def _stopped_clock(moment: float | None):
+    """The process's clock (time.time, datetime.now ...) stopped at the run's moment; none for the real clock."""
+    if moment is None:
+        return contextlib.nullcontext()
+    import time_machine
+
+    return time_machine.travel(moment, tick=False)
+
+
+# --- The parent: a process per size and phase, then the table --------------------------
+
+
+def size_database(url: str, size: int) -> Database:
+    """The database of one size: the name in DATABASE_URL with the size after it."""
+    parsed = urlparse(url)
+    return Database(parsed._replace(path=f"{parsed.path}_{size}").geturl())
 
 
 def every_size(args, sizes: list[int]) -> None:
+    """
+    First each size's database: loaded (or a kept one reused) and its rollups rebuilt.
+    Then the measuring, in turns: every repeat measures every size once, the order
+    reversed from one repeat to the next, so that a machine that is slower for a while
+    weighs on every size alike and the growth from one size to another compares like
+    with like. At the end the figures of all repeats together, and of each.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="socialstrategy-bench-dashboard-"))
     started = time.perf_counter()
-    results = []
+    databases = {size: size_database(os.environ["DATABASE_URL"], size) for size in sizes}
     child = None
-
     stopping = []
 
     def stop(*_):
-        # The child drops its database on SIGTERM; the loop below waits for it, then stops.
+        # The loop below waits for the child and then stops; the databases are dropped in `finally`.
         # (Not child.wait() here: the loop holds that wait, and a second one would never return.)
         stopping.append(True)
         if child is not None and child.poll() is None:
@@ -255,103 +331,192 @@ def every_size(args, sizes: list[int]) -> None:
         else:
             sys.exit("terminated")
 
+    def run_child(size: int, phase: str, title: str, *extra: str):
+        nonlocal child
+        result = scratch / f"{size}-{phase}-{len(list(scratch.iterdir()))}.json"
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            f"--one-size={size}",
+            f"--phase={phase}",
+            f"--result={result}",
+            f"--rounds={args.rounds}",
+            f"--warmup={args.warmup}",
+            f"--seed={args.seed}",
+            *extra,
+        ]
+        if args.moment is not None:
+            command.append(f"--clock={args.moment}")
+        print(f"\n=== {title} " + "=" * max(4, 80 - len(title)), flush=True)
+        child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": databases[size].url})
+        try:
+            code = child.wait()
+        except KeyboardInterrupt:  # the child had the Ctrl-C too
+            child.wait()
+            sys.exit("interrupted")
+        if stopping:
+            sys.exit("terminated")
+        if code != 0 or not result.exists():
+            sys.exit(f"the {phase} of {size:,} posts ended with exit code {code}: no figures for it")
+        return json.loads(result.read_text())
+
     # Ctrl-C (even when the shell started the script with SIGINT ignored) reaches the child too.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, stop)
     try:
+        if args.reuse:
+            args.moment = kept_moment(args, databases)
+        when = "the real clock" if args.moment is None else datetime.fromtimestamp(args.moment, OSLO).isoformat()
+        print(f"now, for this run: {when}", flush=True)
+        loads = {}
         for number, size in enumerate(sizes):
-            result = scratch / f"{size}.json"
-            command = [
-                sys.executable,
-                str(Path(__file__).resolve()),
-                f"--one-size={size}",
-                f"--result={result}",
-                f"--rounds={args.rounds}",
-                f"--warmup={args.warmup}",
-                f"--seed={args.seed}",
-            ]
-            if args.keep and number == len(sizes) - 1:
-                command.append("--keep")
-            if args.reuse:
-                command.append("--reuse")
-            print(f"\n=== {size:,} posts ({number + 1} of {len(sizes)}) " + "=" * 60, flush=True)
-            child = subprocess.Popen(command)
-            try:
-                code = child.wait()
-            except KeyboardInterrupt:  # the child had the Ctrl-C too, and drops its database
-                child.wait()
-                sys.exit("interrupted")
-            if stopping:
-                sys.exit("terminated")
-            if code != 0 or not result.exists():
-                print(f"the run with {size:,} posts ended with exit code {code}: no figures for it", flush=True)
-                continue
-            results.append(json.loads(result.read_text()))
-        if results:
-            summary(results)
+            title = f"{size:,} posts: the database and its rollups ({number + 1} of {len(sizes)})"
+            loads[size] = run_child(size, "load", title, *(["--reuse"] if args.reuse else []))
+        measured = {size: [] for size in sizes}
+        for repeat in range(args.repeats):
+            for size in sizes if repeat % 2 == 0 else sizes[::-1]:
+                title = f"{size:,} posts: measuring, repeat {repeat + 1} of {args.repeats}"
+                measured[size].append(run_child(size, "measure", title, *(["--diagnose"] if repeat == 0 else [])))
+        summary(args, sizes, loads, measured)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        for database in databases.values():
+            if args.keep:
+                print(f"kept database {database.name!r} (--reuse measures it again)")
+            else:
+                database.drop()
         print(f"total run time {time.perf_counter() - started:.0f} s")
 
 
-def summary(results: list[dict]) -> None:
-    results = sorted(results, key=lambda result: result["size"])
-    print("\n=== the reports page by size " + "=" * 70)
+def kept_moment(args, databases: dict[int, Database]) -> float | None:
+    """
+    The moment the kept databases were loaded for (each notes it): the newest of them,
+    so that what they hold is not in the future. A database loaded for another moment
+    is loaded again for this one.
+    """
+    moments = {}
+    for size, database in databases.items():
+        if database.exists():
+            ((noted,),) = database.query("SELECT to_regclass('bench_clock') IS NOT NULL")
+            if noted:  # loaded by this script to its end
+                ((moments[size],),) = database.query("SELECT moment FROM bench_clock")
+    if not moments:
+        return args.moment
+    newest = max(moments.values())
+    for size, moment in moments.items():
+        if moment != newest:
+            print(f"{databases[size].name!r} was loaded for another moment: loading it again", flush=True)
+            databases[size].drop()
+    return newest
+
+
+def summary(args, sizes: list[int], loads: dict[int, dict], measured: dict[int, list[dict]]) -> None:
+    """The figures of all repeats together (each size's requests pooled), then each repeat's p95 and growth."""
+    pooled = {size: _pooled(measured[size]) for size in sizes}
+    requests = args.rounds * args.repeats
+    print(f"\n=== the reports page by size: {args.repeats} repeats in turns, {requests} requests of each " + "=" * 20)
     print(
         f"{'posts':>10} {'rollups':>9} {'rebuild s':>10} {'posts/s':>8}"
         + "".join(f" {period + ' p50/p95 ms':>20}" for period in PERIODS)
         + f" {'queries':>9} {'floor 30d/12m':>14} {'ok page':>8}"
     )
-    for result in results:
-        pages = result["pages"]
+    for size in sizes:
+        loaded, pages = loads[size], pooled[size]["pages"]
         print(
-            f"{result['size']:>10,} {result['rollups']:>9,} {result['rebuild_seconds']:>10.1f} "
-            f"{result['rebuild_rate']:>8,.0f}"
+            f"{size:>10,} {loaded['rollups']:>9,} {loaded['rebuild_seconds']:>10.1f} {loaded['rebuild_rate']:>8,.0f}"
             + "".join(f" {_pair(pages[period]['p50'], pages[period]['p95']):>20}" for period in PERIODS)
             + f" {'/'.join(str(pages[period]['queries']) for period in PERIODS):>9}"
-            f" {_pair(result['floors']['30d']['p50'], result['floors']['12m']['p50']):>14}"
-            f" {result['ok']['p50']:>8.1f}"
+            f" {_pair(pooled[size]['floors']['30d']['p50'], pooled[size]['floors']['12m']['p50']):>14}"
+            f" {pooled[size]['ok']['p50']:>8.1f}"
         )
-    first, last = results[0], results[-1]
-    if len(results) > 1:
+    first, last = sizes[0], sizes[-1]
+    if len(sizes) > 1:
         cells = [
-            _ratio(last["pages"][period][name], first["pages"][period][name])
+            _ratio(pooled[last]["pages"][period][name], pooled[first]["pages"][period][name])
             for period in PERIODS
             for name in ("p50", "p95")
         ]
-        floors = [_ratio(last["floors"][period]["p50"], first["floors"][period]["p50"]) for period in ("30d", "12m")]
-        label = f"x{last['size'] / first['size']:,.0f} posts:"
+        floors = [
+            _ratio(pooled[last]["floors"][period]["p50"], pooled[first]["floors"][period]["p50"])
+            for period in ("30d", "12m")
+        ]
+        label = f"x{last / first:,.0f} posts:"
         print(
-            f"{label:>10} {_ratio(last['rollups'], first['rollups']):>9} "
-            f"{_ratio(last['rebuild_seconds'], first['rebuild_seconds']):>10} {'':>8}"
+            f"{label:>10} {_ratio(loads[last]['rollups'], loads[first]['rollups']):>9} "
+            f"{_ratio(loads[last]['rebuild_seconds'], loads[first]['rebuild_seconds']):>10} {'':>8}"
             + "".join(f" {cells[2 * number] + ' / ' + cells[2 * number + 1]:>20}" for number in range(len(PERIODS)))
             + f" {'':>9} {floors[0] + ' / ' + floors[1]:>14}"
         )
-        print(f"  (growth: the largest size's figure over the smallest's, {first['size']:,} to {last['size']:,} posts)")
+        print(f"  (growth: the largest size's figure over the smallest's, {first:,} to {last:,} posts)")
     print(
-        "  p50/p95: the whole page through the test client; queries: SQL queries a request makes (today/30d/12m);"
-        "\n  floor: the page's own queries on the rollup tables alone, raw cursor, p50 ms;"
-        " ok page: /bench/ok/, p50 ms"
+        "  p50/p95: the whole page through the test client, every repeat's requests together; queries: SQL queries"
+        "\n  a request makes (today/30d/12m); floor: the page's own queries on the rollup tables alone, raw cursor,"
+        " p50 ms;\n  ok page: /bench/ok/, p50 ms"
     )
-    codes = {result["code"] for result in results}
+    print(f"\n  each repeat's p95 in ms ({', '.join(PERIODS)}), its ok page's p50, the p95's growth in that repeat:")
+    verdicts = []
+    for repeat in range(args.repeats):
+        cells = []
+        for size in sizes:
+            figures = measured[size][repeat]["figures"]
+            p95s = "/".join(f"{figures[f'page {period}']['p95']:.0f}" for period in PERIODS)
+            cells.append(f"{size:,}: {p95s} (ok {figures['ok']['p50']:.1f})")
+        growth = _growth(measured[first][repeat]["figures"], measured[last][repeat]["figures"])
+        worst = max(measured[last][repeat]["figures"][f"page {period}"]["p95"] for period in PERIODS)
+        verdicts.append(_meets(worst, growth, len(sizes) > 1))
+        grown = f"; grew at most {growth:.1f}x" if len(sizes) > 1 else ""
+        print(f"    repeat {repeat + 1}: {'   '.join(cells)}{grown}; target {'met' if verdicts[-1] else 'NOT met'}")
+    codes = {result["code"] for runs in measured.values() for result in runs} | {
+        loaded["code"] for loaded in loads.values()
+    }
     if len(codes) > 1:
-        print("  NOT ONE CODE: the project changed between the sizes, so the growth compares different code:")
-        for result in results:
-            print(f"    {result['size']:>10,}: {result['code']}")
+        print("  NOT ONE CODE: the project changed during the run, so the figures compare different code:")
+        for code in sorted(codes):
+            print(f"    {code}")
     else:
         print(f"  code: {codes.pop()}")
-    worst = max(last["pages"][period]["p95"] for period in PERIODS)
+    moment = "the real clock" if args.moment is None else datetime.fromtimestamp(args.moment, OSLO).isoformat()
+    print(f"  now, for every process of the run: {moment}; today held {loads[last]['today']:,} posts at {last:,}")
+    worst = max(pooled[last]["pages"][period]["p95"] for period in PERIODS)
     print(
         f"\n  target (issue #13): p95 under {TARGET_P95_MS} ms for any period at {TARGET_SIZE:,} posts, growing at "
         f"most {TARGET_GROWTH:g}x from 10,000 to {TARGET_SIZE:,}"
     )
-    print(f"  here: the slowest period's p95 at {last['size']:,} posts is {worst:,.0f} ms", end="")
-    if len(results) > 1:
-        growth = max(last["pages"][period]["p95"] / first["pages"][period]["p95"] for period in PERIODS)
-        print(f"; the p95 grew at most {growth:.1f}x from {first['size']:,} posts", end="")
-    print()
-    if last["size"] < TARGET_SIZE or first["size"] > 10_000:
+    print(f"  here, all repeats together: the slowest period's p95 at {last:,} posts is {worst:,.0f} ms", end="")
+    if len(sizes) > 1:
+        growth = _growth(pooled[first]["pages_by_name"], pooled[last]["pages_by_name"])
+        print(f"; the p95 grew at most {growth:.1f}x from {first:,} posts", end="")
+    print(f"; met in {sum(verdicts)} of {len(verdicts)} repeats")
+    if last < TARGET_SIZE or first > 10_000:
         print(f"  (the target's sizes are 10,000 and {TARGET_SIZE:,}: these runs do not span them)")
+
+
+def _pooled(runs: list[dict]) -> dict:
+    """One size's figures with the samples of all its repeats together."""
+    names = runs[0]["figures"].keys()
+    figures = {}
+    for name in names:
+        samples = [sample for run in runs for sample in run["samples"][name]]
+        figures[name] = {
+            **runs[0]["figures"][name],
+            "p50": _percentile(samples, 0.5) * 1000,
+            "p95": _percentile(samples, 0.95) * 1000,
+        }
+    return {
+        "pages": {period: figures[f"page {period}"] for period in PERIODS},
+        "pages_by_name": figures,
+        "floors": {period: figures[f"floor {period}"] for period in PERIODS},
+        "ok": figures["ok"],
+    }
+
+
+def _growth(smallest: dict, largest: dict) -> float:
+    """The most any period's page p95 grew from the smallest size to the largest."""
+    return max(largest[f"page {period}"]["p95"] / smallest[f"page {period}"]["p95"] for period in PERIODS)
+
+
+def _meets(worst_p95: float, growth: float, grown: bool) -> bool:
+    return worst_p95 < TARGET_P95_MS and (not grown or growth <= TARGET_GROWTH)
 
 
 def _pair(p50: float, p95: float) -> str:
@@ -362,7 +527,7 @@ def _ratio(large: float, small: float) -> str:
     return f"{large / small:.1f}x" if small else "-"
 
 
-# --- One size, in its own process -----------------------------------------------------
+# --- One size and phase, in its own process -------------------------------------------
 
 
 def one_size(args) -> None:
@@ -377,7 +542,8 @@ def one_size(args) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     started = time.perf_counter()
     try:
-        result = measure_size(args, database, scratch)
+        with _stopped_clock(args.clock):
+            result = load_size(args, database, scratch) if args.phase == "load" else measure_size(args, scratch)
         Path(args.result).write_text(json.dumps(result))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -385,16 +551,13 @@ def one_size(args) -> None:
             from django.db import connections
 
             connections.close_all()
-        except Exception:  # noqa: S110 - Django may not be set up yet; the database is dropped all the same
+        except Exception:  # noqa: S110 - Django may not be set up yet; the parent drops the database all the same
             pass
-        if args.keep:
-            print(f"\nkept database {database.name!r} (--reuse --sizes {args.one_size} measures it again)")
-        else:
-            database.drop()
-        print(f"run time with {args.one_size:,} posts: {time.perf_counter() - started:.0f} s", flush=True)
+        print(f"{args.phase} with {args.one_size:,} posts: {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def measure_size(args, database: Database, scratch: Path) -> dict:
+def load_size(args, database: Database, scratch: Path) -> dict:
+    """The size's database: created and loaded (or, with --reuse, a kept one that holds the size), rollups rebuilt."""
     size = args.one_size
     reuse = args.reuse and database.exists()
     if not reuse:
@@ -413,13 +576,31 @@ def measure_size(args, database: Database, scratch: Path) -> dict:
             database.create()
             prepare(scratch)
             reuse = False
-    import_the_page()
     loaded = {} if reuse else Loader(size, args.seed).load()
-    result = {"size": size, "load": loaded, "code": args.code}
+    if not reuse:
+        # The moment it was loaded for, so that a later --reuse takes the same now.
+        database.query("CREATE TABLE bench_clock (moment double precision NOT NULL)")
+        database.query("INSERT INTO bench_clock VALUES (%s)", [args.clock if args.clock is not None else time.time()])
+    result = {"size": size, "load": loaded, "code": args.code, "today": _today_posts()}
     result.update(rebuild_all())
-    as_served()
-    result.update(Measure(args, database).run())
     return result
+
+
+def _today_posts() -> int:
+    from django.utils import timezone
+
+    from inbox.reports.counting import incoming
+
+    today = timezone.localdate()
+    return incoming(today, today).count()
+
+
+def measure_size(args, scratch: Path) -> dict:
+    """One repeat of the measuring, on the size's loaded database."""
+    prepare(scratch)
+    import_the_page()
+    as_served()
+    return {"size": args.one_size, "code": args.code, **Measure(args).run()}
 
 
 def import_the_page() -> None:
@@ -886,9 +1067,8 @@ def _where(path: str, line: int) -> str:
 
 
 class Measure:
-    def __init__(self, args, database: Database):
+    def __init__(self, args):
         self.args = args
-        self.database = database
 
     def run(self) -> dict:
         from django.conf import settings
@@ -920,7 +1100,8 @@ class Measure:
             subjects[f"page {period}"] = lambda url=urls[period]: _get(client, url)
             subjects[f"report {period}"], spans[period] = report_of(period)
         subjects["ok"] = lambda: _get(client, "/bench/ok/")
-        self.describe(today, spans)
+        if args.diagnose:
+            self.describe(today, spans)
 
         # The warm-ups count the queries with Django's debug cursor; the measured rounds run without it.
         captured = {name: [] for name in subjects}
@@ -999,6 +1180,12 @@ class Measure:
             "counted in the warm-ups,\n  whose debug cursor times each query with the driver's work; "
             f"load average {_load()} after measuring (above {os.cpu_count()}: other work shared the cores)"
         )
+        if args.diagnose:
+            self.diagnose(captured, subjects)
+        return {"figures": figures, "samples": samples}
+
+    def diagnose(self, captured: dict, subjects: dict) -> None:
+        """Where the time goes: the slowest queries, two plans, and a profile of one request."""
         for period in ("30d", "12m"):
             print(f"  the slowest queries of the {period} page in its last warm-up:")
             for query in sorted(captured[f"page {period}"][-1], key=lambda query: float(query["time"]), reverse=True)[
@@ -1020,12 +1207,6 @@ class Measure:
             "by own time:"
         )
         _print_profile(stats, ("inbox", "strategy", "socialstrategy"))
-        return {
-            "pages": {period: figures[f"page {period}"] for period in PERIODS},
-            "reports": {period: figures[f"report {period}"] for period in PERIODS},
-            "floors": {period: figures[f"floor {period}"] for period in PERIODS},
-            "ok": figures["ok"],
-        }
 
     def describe(self, today: date, spans: dict) -> None:
         from django.db import connection
@@ -1055,8 +1236,8 @@ class Measure:
         print(f"  machine:  {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
         print(f"            PostgreSQL on the same machine; load average {_load()} before measuring")
         print(
-            f"  database: PostgreSQL {version} ({self.database.name}; inbox_post with its indexes: {size}); "
-            + ", ".join(f"{name} {value}" for name, value in settings.items())
+            f"  database: PostgreSQL {version} ({connection.settings_dict['NAME']}; "
+            f"inbox_post with its indexes: {size}); " + ", ".join(f"{name} {value}" for name, value in settings.items())
         )
         print(
             f"  rows:     {posts:,} posts ({people:,} by people, {posts - people:,} ours or deleted); "

@@ -241,17 +241,18 @@ class Database:
             "port": parsed.port or 5432,
         }
 
-    def _connect(self):
+    def _connect(self, database: str = "postgres"):
         try:
             import psycopg as driver
         except ImportError:
             import psycopg2 as driver
-        connection = driver.connect(**{key: value for key, value in self.server.items() if value is not None})
+        server = {**self.server, "dbname": database}
+        connection = driver.connect(**{key: value for key, value in server.items() if value is not None})
         connection.autocommit = True
         return connection
 
-    def _execute(self, statement: str, params=()) -> list:
-        connection = self._connect()
+    def _execute(self, statement: str, params=(), database: str = "postgres") -> list:
+        connection = self._connect(database)
         try:
             with connection.cursor() as cursor:
                 cursor.execute(statement, params)
@@ -261,6 +262,10 @@ class Database:
 
     def exists(self) -> bool:
         return bool(self._execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]))
+
+    def query(self, statement: str, params=()) -> list:
+        """A statement run in this database itself (not in the server's `postgres`)."""
+        return self._execute(statement, params, database=self.name)
 
     def create(self) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
