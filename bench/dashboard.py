@@ -38,8 +38,8 @@ many of the repeats it held.
 Needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/socialstrategy_bench.
 The name must contain "bench": the sizes' databases are created and dropped at the
 end (also on an error or Ctrl-C) unless --keep is given, which leaves them; --reuse
-measures databases kept that way without loading them again (the rebuild runs
-again), at the moment they were loaded for.
+measures databases kept that way without loading them again, at the moment they
+were loaded for (with the rebuild's figures of then; --rebuild rebuilds again).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/socialstrategy_bench \\
         .venv/bin/python bench/dashboard.py [--sizes 10000,1000000,5000000] [--rounds 30] [--repeats 3]
@@ -103,6 +103,8 @@ TARGET_SIZE = 5_000_000
 # ... growing at most this much from 10 k posts to 5 M.
 TARGET_GROWTH = 3.0
 PERIODS = ("today", "30d", "12m")
+# What a load notes of its rebuild, for a later --reuse.
+REBUILD_FIGURES = ("rebuild_seconds", "rebuild_rate", "rollups", "rebuild_posts")
 # The page's queries on the rollup tables (daily, feedback, own content ...): the floor.
 ROLLUP_TABLE = re.compile(r'FROM "inbox_\w*rollup"')
 
@@ -233,6 +235,7 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="measure the databases an earlier --keep run left, without loading them"
     )
+    parser.add_argument("--rebuild", action="store_true", help="with --reuse: rebuild their rollups again, timed")
     # Internal: the parent runs each phase of each size in a process of its own, which writes its figures here.
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--phase", choices=("load", "measure"), help=argparse.SUPPRESS)
@@ -371,7 +374,8 @@ def every_size(args, sizes: list[int]) -> None:
         loads = {}
         for number, size in enumerate(sizes):
             title = f"{size:,} posts: the database and its rollups ({number + 1} of {len(sizes)})"
-            loads[size] = run_child(size, "load", title, *(["--reuse"] if args.reuse else []))
+            flags = (["--reuse"] if args.reuse else []) + (["--rebuild"] if args.rebuild else [])
+            loads[size] = run_child(size, "load", title, *flags)
         measured = {size: [] for size in sizes}
         for repeat in range(args.repeats):
             for size in sizes if repeat % 2 == 0 else sizes[::-1]:
@@ -577,12 +581,21 @@ def load_size(args, database: Database, scratch: Path) -> dict:
             prepare(scratch)
             reuse = False
     loaded = {} if reuse else Loader(size, args.seed).load()
-    if not reuse:
-        # The moment it was loaded for, so that a later --reuse takes the same now.
-        database.query("CREATE TABLE bench_clock (moment double precision NOT NULL)")
-        database.query("INSERT INTO bench_clock VALUES (%s)", [args.clock if args.clock is not None else time.time()])
     result = {"size": size, "load": loaded, "code": args.code, "today": _today_posts()}
+    if reuse and not args.rebuild:
+        ((rebuilt,),) = database.query("SELECT rebuilt FROM bench_clock")
+        print(f"  the rollups as they were rebuilt after the load: {rebuilt['rebuild_seconds']:.1f} s", flush=True)
+        result.update(rebuilt)
+        return result
     result.update(rebuild_all())
+    rebuilt = json.dumps({name: result[name] for name in REBUILD_FIGURES})
+    if reuse:
+        database.query("UPDATE bench_clock SET rebuilt = %s", [rebuilt])
+    else:
+        # The moment it was loaded for, so that a later --reuse takes the same now; and its rebuild.
+        database.query("CREATE TABLE bench_clock (moment double precision NOT NULL, rebuilt jsonb NOT NULL)")
+        moment = args.clock if args.clock is not None else time.time()
+        database.query("INSERT INTO bench_clock VALUES (%s, %s)", [moment, rebuilt])
     return result
 
 
