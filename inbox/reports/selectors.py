@@ -35,15 +35,17 @@ from .metrics import (
     grouped,
     heatmap,
 )
-from .rollups import figure_sums, own_content_of, split_months, themes_of
+from .rollups import own_content_of, split_months, themes_of
 
 # The dimensions a report is cut by, from the rollups without their day.
 BY_KEY = ("channel", "category", "priority", "team", "target_group", "person")
 # And those that follow from the day.
 BY_DAY = ("day", "day_type", "weekday")
 
-_SUMS = figure_sums()
-_HOURS = {f"hour_{hour}": Sum(f"hour_{hour}") for hour in range(24)}
+# A rollup row's figures as `Tally.flat` orders them: the counts, both histograms, then the hours.
+_FIGURES = (*Tally.COUNTS, *(f"wall_{slot}" for slot in range(SLOTS)), *(f"service_{slot}" for slot in range(SLOTS)))
+_HOURS = tuple(f"hour_{hour}" for hour in range(24))
+_NO_HOURS = (0,) * 24
 NO_KEY = (None, None, None, None, None, None)
 # A stored value back as the dimension's own: ids are numbers, "" is none.
 _IDS = ("team", "target_group", "person")
@@ -55,13 +57,43 @@ def _value(dimension: str, stored: str):
     return int(stored) if dimension in _IDS else stored
 
 
-def _tally(row: dict) -> Tally:
-    return Tally(
-        **{name: row[name] or 0 for name in Tally.COUNTS},
-        response=[row[f"wall_{slot}"] or 0 for slot in range(SLOTS)],
-        service=[row[f"service_{slot}"] or 0 for slot in range(SLOTS)],
-        hours=[row.get(f"hour_{hour}") or 0 for hour in range(24)],
-    )
+def _summed(rows, group_by: tuple[str, ...] = (), *, hours: bool = False) -> list[tuple[tuple, Tally]]:
+    """
+    Rollup rows (a queryset, for its filter) summed per group by the database: each
+    group's values (the columns `group_by` names) and its tally. The statement is
+    written here, not annotated: a page sums a few hundred rows of some seventy
+    figures, and the ORM took longer to build the query and convert each value than
+    the database took to answer (at a year of rollups, 23 ms against 9).
+    """
+    compiler = rows.query.get_compiler(rows.db)
+    where, params = compiler.compile(rows.query.where)
+    quote = compiler.quote_name_unless_alias
+    columns = _FIGURES + _HOURS if hours else _FIGURES
+    groups = [quote(column) for column in group_by]
+    select = ", ".join([*groups, *(f"SUM({quote(column)})" for column in columns)])
+    # Only the project's own names are formatted in; the values are parameters.
+    statement = f"SELECT {select} FROM {quote(rows.model._meta.db_table)}"  # noqa: S608
+    if where:
+        statement += f" WHERE {where}"
+    if groups:
+        statement += f" GROUP BY {', '.join(groups)}"
+    width = len(group_by)
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        found = cursor.fetchall()
+    return [
+        (
+            row[:width],
+            # Without a row to sum (no group at all), a sum is NULL.
+            Tally.from_flat([value or 0 for value in row[width:]] + ([] if hours else list(_NO_HOURS))),
+        )
+        for row in found
+    ]
+
+
+def _day(value) -> date:
+    """A date column's value: SQLite hands dates back as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -130,15 +162,15 @@ def tallies(first: date, last: date, *, today: date, channel: int | None = None)
         if channel:
             rollups = rollups.filter(channel_id=channel)
         every = rollups.filter(dimension=DailyRollup.Dimension.ALL)
-        for row in every.values("channel").annotate(**_SUMS).order_by():
-            by["channel"][row["channel"]] = _tally(row)
-        for row in every.values("day").annotate(**_SUMS, **_HOURS).order_by():
-            by_day[(row["day"], *NO_KEY)] = _tally(row)
+        for (channel_id,), part in _summed(every, ("channel_id",)):
+            by["channel"][channel_id] = part
+        for (day,), part in _summed(every, ("day",), hours=True):
+            by_day[(_day(day), *NO_KEY)] = part
         # Each dimension's values: whole months from their monthly rows, the days left over from theirs.
         for rows in _days_and_months(DailyRollup, MonthlyRollup, first, closed_last, channel):
             rows = rows.exclude(dimension=DailyRollup.Dimension.ALL)
-            for row in rows.values("dimension", "value").annotate(**_SUMS).order_by():
-                _add(by[row["dimension"]], _value(row["dimension"], row["value"]), _tally(row))
+            for (dimension, value), part in _summed(rows, ("dimension", "value")):
+                _add(by[dimension], _value(dimension, value), part)
     if last >= today:
         _from_posts(tally_since(max(first, today), last, channel), by, by_day)
     return by, by_day
@@ -354,7 +386,8 @@ def totals(first: date, last: date, *, now: datetime | None = None, channel: int
         rollups = DailyRollup.objects.filter(day__gte=first, day__lte=closed_last, dimension=DailyRollup.Dimension.ALL)
         if channel:
             rollups = rollups.filter(channel_id=channel)
-        total.merge(_tally(rollups.aggregate(**_SUMS)))
+        for _none, part in _summed(rollups):
+            total.merge(part)
     if last >= today:
         for part in tally_since(max(first, today), last, channel).values():
             total.merge(part)
