@@ -7,13 +7,16 @@ and the days marked for it (`mark_days`); `rebuild` (the `rebuild_rollups` comma
 takes any range. A month's rows are summed again from its days whenever one of them is.
 """
 
+import operator
 import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import reduce
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ..models import (
@@ -33,6 +36,7 @@ from .counting import day_bounds, incoming, tally_day
 from .metrics import (
     DIMENSIONS,
     FEEDBACK_CATEGORIES,
+    OSLO,
     SLOTS,
     Tally,
     oslo_day,
@@ -111,17 +115,23 @@ def feedback_of(posts: QuerySet[Post]) -> tuple[Counter, dict[tuple, Counter]]:
 
 
 def themes_of(posts: QuerySet[Post]) -> Counter:
-    """The complaints and technical problems per (channel, category, theme), counted by the database."""
+    """
+    The complaints and technical problems per (channel, category, theme), counted by
+    the database in one read of the posts in either category.
+    """
+    conditions = [in_category(posts.db, category) for category in FEEDBACK_CATEGORIES]
+    counts = {f"n_{number}": _count(Q(condition)) for number, condition in enumerate(conditions)}
     themes: Counter = Counter()
-    for category in FEEDBACK_CATEGORIES:
-        for channel_id, theme_id, count in (
-            posts.filter(in_category(posts.db, category))
-            .values("channel_id", "theme_id")
-            .annotate(n=Count("pk"))
-            .values_list("channel_id", "theme_id", "n")
-            .order_by()
-        ):
-            themes[(channel_id, category, theme_id)] += count
+    for channel_id, theme_id, *found in (
+        posts.filter(reduce(operator.or_, (Q(condition) for condition in conditions)))
+        .values("channel_id", "theme_id")
+        .annotate(**counts)
+        .values_list("channel_id", "theme_id", *counts)
+        .order_by()
+    ):
+        for category, count in zip(FEEDBACK_CATEGORIES, found, strict=True):
+            if count:
+                themes[(channel_id, category, theme_id)] += count
     return themes
 
 
@@ -147,28 +157,38 @@ def _replace_words(day: date, words: dict[tuple, Counter]) -> int:
 
 def own_content_of(first: date, last: date) -> dict[tuple[date, int], list[int]]:
     """
-    Per (day, channel): [our replies, our publications]. Sent from here (the outbox, by
-    the day it was sent), and written on the platform itself (our own posts the
-    platforms delivered, unless the outbox sent them).
+    Per (day, channel): [our replies, our publications], counted by the database. Sent
+    from here (the outbox, by the day it was sent), and written on the platform itself
+    (our own posts the platforms delivered, unless the outbox sent them).
     """
     start, end = day_bounds(first, last)
     found: dict[tuple[date, int], list[int]] = {}
     sent = OutboxMessage.objects.filter(
         status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.SANDBOX], sent_at__gte=start, sent_at__lt=end
     )
-    for sent_at, channel_id, action in sent.values_list("sent_at", "channel_id", "action").order_by():
-        counts = found.setdefault((oslo_day(sent_at), channel_id), [0, 0])
-        counts[0 if action == OutboxMessage.Action.REPLY else 1] += 1
+    is_reply = Q(action=OutboxMessage.Action.REPLY)
     from_here = OutboxMessage.objects.filter(channel_id=OuterRef("channel_id"), external_id=OuterRef("external_id"))
-    ours = (
-        Post.objects.filter(is_ours=True, deleted_at__isnull=True, published_at__gte=start, published_at__lt=end)
-        .exclude(Exists(from_here))
-        .values_list("published_at", "channel_id", "parent_id", "kind")
-    )
-    for published_at, channel_id, parent_id, kind in ours.order_by():
-        counts = found.setdefault((oslo_day(published_at), channel_id), [0, 0])
-        counts[0 if parent_id is not None or kind in (Post.Kind.COMMENT, Post.Kind.REPLY) else 1] += 1
+    ours = Post.objects.filter(
+        is_ours=True, deleted_at__isnull=True, published_at__gte=start, published_at__lt=end
+    ).exclude(Exists(from_here))
+    answers = Q(parent__isnull=False) | Q(kind__in=(Post.Kind.COMMENT, Post.Kind.REPLY))
+    for rows, moment, reply in ((sent, "sent_at", is_reply), (ours, "published_at", answers)):
+        for day, channel_id, replies, publications in (
+            rows.annotate(day=TruncDate(moment, tzinfo=OSLO))
+            .values("day", "channel_id")
+            .annotate(r=_count(reply), p=_count(~reply))
+            .values_list("day", "channel_id", "r", "p")
+            .order_by()
+        ):
+            counts = found.setdefault((day, channel_id), [0, 0])
+            counts[0] += replies
+            counts[1] += publications
     return found
+
+
+def _count(condition: Q) -> Sum:
+    """How many of the rows meet the condition."""
+    return Sum(Case(When(condition, then=1), default=0, output_field=IntegerField()))
 
 
 def compute_days(days: Iterable[date], *, until: float | None = None) -> int:

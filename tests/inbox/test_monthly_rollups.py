@@ -212,3 +212,54 @@ def test_todays_themes_are_counted_at_once_and_its_words_every_minute(db):
         rollups.recompute_recent()
         after = feedback(TODAY, TODAY, today=TODAY)["technical_problem"]
     assert (after.posts, dict(after.terms)) == (1, {"betalingen": 1, "feiler": 1, "appen": 1})
+
+
+def test_a_days_themes_and_own_content_are_counted_by_the_database(db):
+    from collections import Counter
+
+    from inbox.models import OutboxMessage
+    from strategy.models import Theme
+
+    channel, other = ChannelFactory(), ChannelFactory()
+    offers = Theme.objects.create(slug="offers", name="Offers")
+    day = TODAY - timedelta(days=1)
+    day_start = datetime.combine(day, time(0), tzinfo=OSLO)
+
+    def post(external_id, hour, channel=channel, **fields):
+        published = (
+            datetime.combine(day, time(hour), tzinfo=OSLO) if hour is not None else day_start - timedelta(minutes=1)
+        )
+        return Post.objects.create(
+            channel=channel, external_id=external_id, published_at=published, received_at=published, **fields
+        )
+
+    both = post("both", 9, kind="comment", categories=["dissatisfied_customer", "technical_problem"], theme=offers)
+    post("problem", 10, kind="comment", categories=["technical_problem"])
+    post("question", 11, kind="comment", categories=["product_question"], theme=offers)
+    post("elsewhere", 12, channel=other, kind="comment", categories=["technical_problem"], theme=offers)
+    post("the-day-before", None, kind="comment", categories=["technical_problem"])
+    assert rollups.themes_of(counting.incoming(day, day)) == Counter(
+        {
+            (channel.pk, "dissatisfied_customer", offers.pk): 1,
+            (channel.pk, "technical_problem", offers.pk): 1,
+            (channel.pk, "technical_problem", None): 1,
+            (other.pk, "technical_problem", offers.pk): 1,
+        }
+    )
+    # Ours: a reply under a post, a comment, a publication; one the outbox sent (counted as sent), one on another day.
+    post("our-reply", 13, kind="post", is_ours=True, parent=both)
+    post("our-comment", 14, kind="comment", is_ours=True)
+    post("our-news", 15, kind="post", is_ours=True)
+    post("sent-here", 16, kind="comment", is_ours=True)
+    sent = datetime.combine(day, time(16), tzinfo=OSLO)
+    OutboxMessage.objects.create(
+        channel=channel, action="reply", text="Takk!", status="sent", sent_at=sent, external_id="sent-here"
+    )
+    OutboxMessage.objects.create(
+        channel=channel, action="publish", text="Nyhet", status="sent", sent_at=sent, external_id="news-here"
+    )
+    OutboxMessage.objects.create(
+        channel=other, action="reply", text="Hei", status="sent", sent_at=sent + timedelta(days=1), external_id="x"
+    )
+    OutboxMessage.objects.create(channel=channel, action="reply", text="Feilet", status="failed", external_id="")
+    assert rollups.own_content_of(day, day) == {(day, channel.pk): [3, 2]}
