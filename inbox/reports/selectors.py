@@ -1,9 +1,10 @@
 """
 A period's figures (selectors: they read): closed days from the rollups, summed in the
-database (whole months from the monthly rows, the other days from the daily ones);
-today from the posts themselves, counted by the database (`counting.tally_day`); what
-is still waiting always from the posts, counted through the partial index of waiting
-posts, so that "breached" is as of now. Today's words are the minute task's count.
+database by statements written here (`_summed`; whole months from the monthly rows,
+the other days from the daily ones); today from the posts themselves, counted by the
+database (`counting.tally_day`); what is still waiting always from the posts, in one
+read of the covering index of waiting posts (migration 0019), so that "breached" is
+as of now. Today's words are the minute task's count.
 """
 
 import json
