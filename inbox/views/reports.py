@@ -93,15 +93,21 @@ class Link:
 class Drill:
     """Links into the inbox ("all" queue) filtered to a period, a channel and more."""
 
-    def __init__(self, first: date, last: date, channel: int | None):
+    def __init__(self, first: date, last: date, channel: int | None, queue: str | None = None):
         self.base = {"published_after": first.isoformat(), "published_before": (last + timedelta(days=1)).isoformat()}
         if channel:
             self.base["channel"] = str(channel)
-        self.queue = reverse("inbox:queue", args=["all"])
+        self.queue = queue or reverse("inbox:queue", args=["all"])
+        # A page has a thousand links: the period's part is encoded once.
+        self.prefix = f"{self.queue}?{urlencode(self.base)}"
 
     def __call__(self, value, **filters) -> Link:
-        query = {**self.base, **{name: str(setting) for name, setting in filters.items() if setting is not None}}
-        return Link(value, f"{self.queue}?{urlencode(query)}")
+        more = {name: str(setting) for name, setting in filters.items() if setting is not None}
+        if not more:
+            return Link(value, self.prefix)
+        if more.keys().isdisjoint(self.base):
+            return Link(value, f"{self.prefix}&{urlencode(more)}")
+        return Link(value, f"{self.queue}?{urlencode({**self.base, **more})}")
 
 
 # A figure's column: its name in Figures, its heading, and the filter that lists its posts.
@@ -175,7 +181,7 @@ def _trend(found, drill: Drill) -> list[dict]:
         answered = sum(part.answered for part in parts)
         on_time = sum(part.answered_on_time for part in parts)
         judged = answered + sum(part.breached for part in parts)
-        span = Drill(start, end, found.channel)
+        span = Drill(start, end, found.channel, drill.queue)
         rows.append(
             {
                 "first": start,
