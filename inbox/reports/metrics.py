@@ -194,6 +194,16 @@ class Tally:
         ]
 
     @classmethod
+    def total(cls, parts: list["Tally"]) -> "Tally":
+        """A new tally of these added up (none: an empty one)."""
+        return cls.from_flats([part.flat() for part in parts]) if parts else cls()
+
+    @classmethod
+    def from_flats(cls, flats: list[list[int]]) -> "Tally":
+        """Flat tallies added up column by column: faster than merging a year's days or hundreds of keys."""
+        return cls.from_flat(flats[0] if len(flats) == 1 else [sum(column) for column in zip(*flats, strict=True)])
+
+    @classmethod
     def from_flat(cls, figures: list[int]) -> "Tally":
         counts = len(cls.COUNTS)
         return cls(
@@ -333,11 +343,11 @@ def figures_by(parts: dict, waiting: Iterable[Waiting], by: str) -> dict[object,
 def grouped(tallies: dict[tuple, Tally], waiting: Iterable[Waiting], by: str) -> dict[object, Figures]:
     """The figures per value of one dimension, from tallies by full key."""
     values_of = DIMENSIONS[by]
-    parts: dict[object, Tally] = {}
+    members: dict[object, list[Tally]] = {}
     for key, part in tallies.items():
         for value in values_of(key):
-            parts.setdefault(value, Tally()).merge(part)
-    return figures_by(parts, waiting, by)
+            members.setdefault(value, []).append(part)
+    return figures_by({value: Tally.total(parts) for value, parts in members.items()}, waiting, by)
 
 
 def heatmap(by_day: dict[tuple, Tally]) -> list[list[int]]:

@@ -132,7 +132,7 @@ def _from_posts(tallies_by_key: dict[tuple, Tally], by: dict[str, dict], by_day:
                 parts.setdefault((name, value), []).append(figures)
         parts.setdefault(("day", key[0]), []).append(figures)
     for (name, value), flats in parts.items():
-        summed = Tally.from_flat(flats[0] if len(flats) == 1 else [sum(column) for column in zip(*flats, strict=True)])
+        summed = Tally.from_flats(flats)
         if name == "day":
             _add(by_day, (value, *NO_KEY), summed)
         else:
@@ -250,9 +250,7 @@ def waiting_total(first: date, last: date, channel: int | None, now: datetime) -
 
 
 def _assemble(first, last, now, channel, by, by_day, waits: Waits) -> Report:
-    total = Tally()
-    for part in by_day.values():
-        total.merge(part)
+    total = Tally.total(list(by_day.values()))
     cuts = {name: figures_by(by[name], waits.by_key, name) for name in BY_KEY}
     cuts.update({name: grouped(by_day, waits.by_day, name) for name in BY_DAY})
     return Report(

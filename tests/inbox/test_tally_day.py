@@ -129,6 +129,11 @@ def test_merging_adds_every_count_every_bucket_and_every_hour():
     assert merged.response == [n + 1 for n in range(SLOTS)]
     assert merged.service == [5] * SLOTS
     assert merged.hours == [n + 1 for n in range(24)]
+    # Added up column by column, as a year's days are: the same, and the parts are left as they were.
+    assert Tally.total([one, other]) == merged
+    assert Tally.total([one]) == one and Tally.total([one]) is not one
+    assert Tally.total([]) == Tally()
+    assert one.posts == 1 and other.posts == 10
     # A histogram stored with fewer buckets (an older rollup) merges as zeros in the rest.
     assert Tally().merge(Tally(response=[1, 2])).response == [1, 2] + [0] * (SLOTS - 2)
 
