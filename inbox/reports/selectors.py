@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, Count, IntegerField, Q, Sum, TextField, When
 from django.db.models.functions import Cast, TruncDate
@@ -292,13 +293,47 @@ def _add_theme(found: dict[str, "Feedback"], category: str, theme, posts: int) -
     part.themes[theme] = part.themes.get(theme, 0) + posts
 
 
-def _count_words(into: Counter, terms: dict, only: set[str] | None) -> None:
-    if only is None:
-        into.update(terms)
+# Each word of a rollup's `terms` (word -> posts) as a row: (key, value).
+_TERMS_OF = {
+    "postgresql": "CROSS JOIN LATERAL jsonb_each_text({table}.terms) AS term (key, value)",
+    "sqlite": ", json_each({table}.terms) AS term",
+}
+_TERM_COUNT = {"postgresql": "term.value::integer", "sqlite": "term.value"}
+
+
+def _count_words(found: dict[str, "Feedback"], rows, words: dict[str, set[str]] | None) -> None:
+    """
+    The words of these word rollups (a queryset, for its filter) added up per category
+    by the database; with `words`, only those of each category. Decoding every row's
+    words in Python cost more than the rest of the feedback (at a year, 500 rows of up
+    to 200 words each).
+    """
+    if words is not None:
+        rows = rows.filter(category__in=[category for category, some in words.items() if some])
+    compiler = rows.query.get_compiler(rows.db)
+    try:
+        where, params = compiler.compile(rows.query.where)
+    except EmptyResultSet:
         return
-    for word in only:
-        if word in terms:
-            into[word] += terms[word]
+    vendor = connections[rows.db].vendor
+    table = compiler.quote_name_unless_alias(rows.model._meta.db_table)
+    conditions = [where] if where else []
+    if words is not None:
+        wanted = [(category, sorted(some)) for category, some in words.items() if some]
+        each = [f"({table}.category = %s AND term.key IN ({', '.join(['%s'] * len(some))}))" for _c, some in wanted]
+        conditions.append(f"({' OR '.join(each)})")
+        params = [*params, *(value for category, some in wanted for value in (category, *some))]
+    # Only the project's own names are formatted in; the values are parameters.
+    statement = (
+        f"SELECT {table}.category, term.key, SUM({_TERM_COUNT[vendor]}) "  # noqa: S608
+        f"FROM {table} {_TERMS_OF[vendor].format(table=table)}"
+        + (f" WHERE {' AND '.join(conditions)}" if conditions else "")
+        + f" GROUP BY {table}.category, term.key"
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        for category, word, count in cursor.fetchall():
+            found.setdefault(category, Feedback(0, {}, Counter())).terms[word] += int(count)
 
 
 def feedback(
@@ -326,20 +361,14 @@ def feedback(
             _add_theme(found, category, theme, posts)
         # The words: whole months from their monthly rows, the days left over from theirs.
         for rows in _days_and_months(TermRollup, MonthlyTermRollup, first, closed_last, channel):
-            if words is not None:
-                rows = rows.filter(category__in=[category for category, some in words.items() if some])
-            for category, terms in rows.values_list("category", "terms"):
-                only = None if words is None else words.get(category, set())
-                _count_words(found.setdefault(category, Feedback(0, {}, Counter())).terms, terms, only)
+            _count_words(found, rows, words)
     if last >= today:
         # Today's posts by theme from the posts themselves; their words as the minute
         # task last counted them (reading every text on every page cost more than the rest).
         for (_channel, category, theme), posts in themes_of(incoming(max(first, today), last, channel)).items():
             _add_theme(found, category, theme, posts)
         rows = TermRollup.objects.filter(day__gte=max(first, today), day__lte=last)
-        for category, terms in (rows.filter(channel_id=channel) if channel else rows).values_list("category", "terms"):
-            only = None if words is None else words.get(category, set())
-            _count_words(found.setdefault(category, Feedback(0, {}, Counter())).terms, terms, only)
+        _count_words(found, rows.filter(channel_id=channel) if channel else rows, words)
     return found
 
 
