@@ -146,7 +146,8 @@ class Seconds(Func):
         return self.as_sql(compiler, connection, template="(%(expressions)s) / 1000000.0", **extra)
 
 
-def _flag(condition: Q) -> Case:
+def flag(condition: Q) -> Case:
+    """1 for a row that meets the condition, else 0 (summed, how many do)."""
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
@@ -220,15 +221,16 @@ def tally_day(posts: QuerySet[Post], day: date) -> dict[tuple, Tally]:
     `tally_by_key` would, with the counting done by the database.
     """
     service, in_sql = _service_within(day)
+    # Answered, but not given its service time by the query: on most days, today always, none.
+    later = _ANSWERED & ~in_sql if service else _ANSWERED
     inner = posts.order_by().annotate(
         # As text: grouped by faster, and decoded once per distinct list below.
         categories_text=Cast("categories", TextField()),
-        **{f"n_{name}": _flag(condition) for name, condition in _FLAGS.items()},
+        **{f"n_{name}": flag(condition) for name, condition in _FLAGS.items()},
         hour=ExtractHour("published_at", tzinfo=OSLO),
         wall=Case(When(_ANSWERED, then=Seconds(F("first_response_at") - F("published_at"))), output_field=FloatField()),
         service=Case(When(in_sql, then=service), output_field=FloatField()) if service else _NO_SECONDS,
-        # Answered, but not given its service time here (below): on most days, today always, none.
-        apart=_flag(_ANSWERED & ~in_sql) if service else _flag(_ANSWERED),
+        apart=flag(later),
     )
     columns = [*_KEY, *(f"n_{name}" for name in _FLAGS), "hour", "wall", "service", "apart"]
     selected = ["categories_text" if column == "categories" else column for column in columns]
@@ -265,8 +267,7 @@ def tally_day(posts: QuerySet[Post], day: date) -> dict[tuple, Tally]:
     if not apart:
         return tallies
     # The answered whose service time the query did not give: answered on a later day, another time zone.
-    later = posts.filter(_ANSWERED).exclude(in_sql) if service else posts.filter(_ANSWERED)
-    for values in later.values_list(*_KEY, "published_at", "first_response_at").order_by():
+    for values in posts.filter(later).values_list(*_KEY, "published_at", "first_response_at").order_by():
         channel_id, categories, priority, team_id, group_id, person_id, published_at, answered_at = values
         key = (day, channel_id, categories_key(categories or []), priority, team_id, group_id, person_id)
         policy = rulebook.policy_for(channel_id, priority)

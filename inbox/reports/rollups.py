@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import reduce
 
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..selectors import in_category
 from ..triage.language import load_lexicon
-from .counting import day_bounds, incoming, tally_day
+from .counting import day_bounds, flag, incoming, tally_day
 from .metrics import (
     DIMENSIONS,
     FEEDBACK_CATEGORIES,
@@ -188,7 +188,7 @@ def own_content_of(first: date, last: date) -> dict[tuple[date, int], list[int]]
 
 def _count(condition: Q) -> Sum:
     """How many of the rows meet the condition."""
-    return Sum(Case(When(condition, then=1), default=0, output_field=IntegerField()))
+    return Sum(flag(condition))
 
 
 def compute_days(days: Iterable[date], *, until: float | None = None) -> int:

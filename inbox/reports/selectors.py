@@ -16,13 +16,13 @@ from functools import reduce
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, Count, IntegerField, Q, Sum, TextField, When
+from django.db.models import Case, Count, Q, Sum, TextField
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from ..models import DailyRollup, FeedbackRollup, MonthlyRollup, MonthlyTermRollup, OwnContentRollup, TermRollup
 from ..selectors import OPEN, ever_forwarded_to
-from .counting import incoming, tally_by_key, tally_since
+from .counting import flag, incoming, tally_by_key, tally_since
 from .metrics import (
     DIMENSIONS,
     FEEDBACK_CATEGORIES,
@@ -59,6 +59,36 @@ def _value(dimension: str, stored: str):
     return int(stored) if dimension in _IDS else stored
 
 
+def _statement_rows(rows, select: list[str], *, joins: str = "", where: tuple = (), group_by: list[str] = ()) -> list:
+    """
+    A statement written here over a queryset's table and filter (and more conditions
+    with their parameters, `where`), run on a raw cursor: its rows as tuples, none when
+    the filter can match nothing. Only the project's own names are formatted in.
+    """
+    compiler = rows.query.get_compiler(rows.db)
+    try:
+        condition, params = compiler.compile(rows.query.where)
+    except EmptyResultSet:
+        return []
+    conditions = [condition] if condition else []
+    params = list(params)
+    for more, values in where:
+        conditions.append(more)
+        params += values
+    statement = f"SELECT {', '.join(select)} FROM {_table(rows)} {joins}"  # noqa: S608
+    if conditions:
+        statement += f" WHERE {' AND '.join(conditions)}"
+    if group_by:
+        statement += f" GROUP BY {', '.join(group_by)}"
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def _table(rows) -> str:
+    return connections[rows.db].ops.quote_name(rows.model._meta.db_table)
+
+
 def _summed(rows, group_by: tuple[str, ...] = (), *, hours: bool = False) -> list[tuple[tuple, Tally]]:
     """
     Rollup rows (a queryset, for its filter) summed per group by the database: each
@@ -67,22 +97,11 @@ def _summed(rows, group_by: tuple[str, ...] = (), *, hours: bool = False) -> lis
     figures, and the ORM took longer to build the query and convert each value than
     the database took to answer (at a year of rollups, 23 ms against 9).
     """
-    compiler = rows.query.get_compiler(rows.db)
-    where, params = compiler.compile(rows.query.where)
-    quote = compiler.quote_name_unless_alias
+    quote = connections[rows.db].ops.quote_name
     columns = _FIGURES + _HOURS if hours else _FIGURES
     groups = [quote(column) for column in group_by]
-    select = ", ".join([*groups, *(f"SUM({quote(column)})" for column in columns)])
-    # Only the project's own names are formatted in; the values are parameters.
-    statement = f"SELECT {select} FROM {quote(rows.model._meta.db_table)}"  # noqa: S608
-    if where:
-        statement += f" WHERE {where}"
-    if groups:
-        statement += f" GROUP BY {', '.join(groups)}"
+    found = _statement_rows(rows, [*groups, *(f"SUM({quote(column)})" for column in columns)], group_by=groups)
     width = len(group_by)
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        found = cursor.fetchall()
     return [
         (
             row[:width],
@@ -196,7 +215,7 @@ def _still_waiting(posts):
 
 def _late(now: datetime) -> Case:
     """1 for a post breached now (`metrics.is_breached`: a deadline at or before now; none without one), else 0."""
-    return Case(When(due_at__lte=now, then=1), default=0, output_field=IntegerField())
+    return flag(Q(due_at__lte=now))
 
 
 def waits_in(posts, now: datetime) -> Waits:
@@ -234,8 +253,7 @@ def waits_in(posts, now: datetime) -> Waits:
                 key = (None, channel_id, keys_of[categories], priority, team_id, group_id, None)
                 by_key.append(Waiting(key, count, int(late)))
             else:
-                day = date.fromisoformat(day) if isinstance(day, str) else day  # SQLite hands dates back as text
-                by_day.append(Waiting((day, *NO_KEY), count, int(late)))
+                by_day.append(Waiting((_day(day), *NO_KEY), count, int(late)))
     return Waits(by_key, by_day)
 
 
@@ -308,32 +326,22 @@ def _count_words(found: dict[str, "Feedback"], rows, words: dict[str, set[str]] 
     words in Python cost more than the rest of the feedback (at a year, 500 rows of up
     to 200 words each).
     """
-    if words is not None:
-        rows = rows.filter(category__in=[category for category, some in words.items() if some])
-    compiler = rows.query.get_compiler(rows.db)
-    try:
-        where, params = compiler.compile(rows.query.where)
-    except EmptyResultSet:
-        return
-    vendor = connections[rows.db].vendor
-    table = compiler.quote_name_unless_alias(rows.model._meta.db_table)
-    conditions = [where] if where else []
+    table = _table(rows)
+    where = ()
     if words is not None:
         wanted = [(category, sorted(some)) for category, some in words.items() if some]
+        rows = rows.filter(category__in=[category for category, _some in wanted])
         each = [f"({table}.category = %s AND term.key IN ({', '.join(['%s'] * len(some))}))" for _c, some in wanted]
-        conditions.append(f"({' OR '.join(each)})")
-        params = [*params, *(value for category, some in wanted for value in (category, *some))]
-    # Only the project's own names are formatted in; the values are parameters.
-    statement = (
-        f"SELECT {table}.category, term.key, SUM({_TERM_COUNT[vendor]}) "  # noqa: S608
-        f"FROM {table} {_TERMS_OF[vendor].format(table=table)}"
-        + (f" WHERE {' AND '.join(conditions)}" if conditions else "")
-        + f" GROUP BY {table}.category, term.key"
-    )
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        for category, word, count in cursor.fetchall():
-            found.setdefault(category, Feedback(0, {}, Counter())).terms[word] += int(count)
+        where = ((f"({' OR '.join(each)})", [value for category, some in wanted for value in (category, *some)]),)
+    vendor = connections[rows.db].vendor
+    for category, word, count in _statement_rows(
+        rows,
+        [f"{table}.category", "term.key", f"SUM({_TERM_COUNT[vendor]})"],
+        joins=_TERMS_OF[vendor].format(table=table),
+        where=where,
+        group_by=[f"{table}.category", "term.key"],
+    ):
+        found.setdefault(category, Feedback(0, {}, Counter())).terms[word] += int(count)
 
 
 def feedback(
