@@ -3,6 +3,8 @@ from datetime import datetime, timedelta
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
@@ -123,6 +125,15 @@ def points(value) -> str:
     number = float(value) * 100
     sign = "+" if number > 0.05 else MINUS if number < -0.05 else "±"
     return _("%(sign)s%(value)s pp") % {"sign": sign, "value": floatformat(abs(number), 1)}
+
+
+@register.filter
+def cells(figures) -> str:
+    """
+    A row's figures as its table cells, each as it shows itself (a report's links to
+    their posts), in one step rather than a loop of tags: a year's report has two thousand.
+    """
+    return SafeString("".join(f"<td>{conditional_escape(figure)}</td>" for figure in figures))
 
 
 @register.filter

@@ -112,6 +112,41 @@ def test_one_channel_and_an_empty_day(posts):
     assert counting.tally_day(counting.incoming(empty, empty), empty) == {}
 
 
+def test_the_days_statement_is_written_once_and_again_when_a_policy_changes(posts, monkeypatch):
+    day = DAYS[0]
+    incoming = counting.incoming(day, day)
+    counting._STATEMENTS.clear()
+    first = as_plain(counting.tally_day(incoming, day))
+    assert len(counting._STATEMENTS) == 1
+    # The same day again: the statement kept, not written again; the same figures.
+    with monkeypatch.context() as patched:
+        patched.setattr(counting, "_in_bucket", lambda *_: pytest.fail("the statement was written again"))
+        again = as_plain(counting.tally_day(counting.incoming(day, day), day))
+    assert again == first
+    assert len(counting._STATEMENTS) == 1
+    # Another channel's posts and another day each have a statement of their own.
+    x = Post.objects.filter(channel__name="X").values_list("channel_id", flat=True).first()
+    counting.tally_day(counting.incoming(day, day, x), day)
+    counting.tally_day(counting.incoming(DAYS[1], DAYS[1]), DAYS[1])
+    assert len(counting._STATEMENTS) == 3
+    # Shorter working hours on X: a statement of the new windows, counted as the rows are.
+    ResponsePolicy.objects.filter(channel__name="X").update(working_start=time(11), working_end=time(12))
+    rulebook._tables.clear()
+    changed = as_plain(counting.tally_day(incoming, day))
+    assert changed == as_plain(counting.tally_by_key(incoming))
+    assert changed != first
+    assert len(counting._STATEMENTS) == 4
+
+
+def test_the_statements_kept_are_the_latest_few(posts):
+    counting._STATEMENTS.clear()
+    days = [DAYS[0] + timedelta(days=n) for n in range(counting.STATEMENTS_KEPT + 3)]
+    for day in days:
+        counting.tally_day(counting.incoming(day, day), day)
+    assert len(counting._STATEMENTS) == counting.STATEMENTS_KEPT
+    assert {key[3] for key in counting._STATEMENTS} == set(days[3:])
+
+
 def test_merging_adds_every_count_every_bucket_and_every_hour():
     from inbox.reports.metrics import SLOTS, Tally
 
