@@ -105,6 +105,8 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'socialstrategy.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+# A page may run its slowest read on a second connection beside its own (socialstrategy/alongside.py).
+READS_ALONGSIDE = env.bool("READS_ALONGSIDE", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # web, worker and beat share one SQLite file in the demo: WAL lets readers
     # run beside a writer, IMMEDIATE transactions and a timeout avoid "locked".

@@ -22,6 +22,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from socialstrategy.alongside import alongside
 from socialstrategy.people import display_name
 from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Team, Theme
 
@@ -349,10 +350,13 @@ def previous_period(first: date, last: date, channel_id: int | None):
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, first, last, period, channel = chosen_period(request)
     channel_id = channel.pk if channel else None
-    found = report(first, last, channel=channel_id)
     before = previous_period(first, last, channel_id)
     drill = Drill(first, last, channel_id)
+    # What to fix, read on a connection of its own while this one reads the report (in place where it cannot).
+    fixes = alongside(_feedback, first, last, before, channel_id, drill)
     names = value_names()
+    dialogue = alongside(_dialogue, first, last, before, channel_id, names)
+    found = report(first, last, channel=channel_id)
     total, previous = found.total, before.total
     tiles = [
         {
@@ -409,8 +413,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "heatmap_top": max((max(row) for row in found.heatmap), default=0),
         "hours": range(24),
-        "feedback": _feedback(first, last, before, channel_id, drill),
-        "dialogue": _dialogue(first, last, before, channel_id, names),
+        "feedback": fixes.result(),
+        "dialogue": dialogue.result(),
     }
     context["trend_chart"] = {
         "labels": [str(row["label"]) for row in context["trend"]],
