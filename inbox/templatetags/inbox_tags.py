@@ -142,3 +142,16 @@ def heat(count, top) -> int:
     if not count or not top:
         return 0
     return max(1, min(5, round(5 * count / top)))
+
+
+@register.filter
+def heat_cells(figures, top) -> str:
+    """A heatmap row's cells: each shaded by `heat`, its figure written (a 0 dimmed), in one step."""
+    return SafeString(
+        "".join(
+            f'<td class="heat-{heat(figure.value, top)}">{conditional_escape(figure)}</td>'
+            if figure.value
+            else '<td class="heat-0"><span class="meta">0</span></td>'
+            for figure in figures
+        )
+    )

@@ -219,6 +219,9 @@ def _trend(found, drill: Drill) -> list[dict]:
             {
                 "first": start,
                 "last": end,
+                # Written here: the template's date filter for each of a year's weeks took longer.
+                "iso": start.isoformat(),
+                "span": f"{start.day}.{start.month}.{DASH}{end.day}.{end.month}." if end != start else "",
                 "label": _("week %(number)s") % {"number": start.isocalendar().week}
                 if weekly
                 else formats.date_format(start, "D j.n."),

@@ -37,3 +37,12 @@ def test_a_figure_is_localized_as_the_template_would(settings):
         assert rendered("{{ link }}", link=Link(2.5, "/a/")) == f'<a href="/a/">{formats.localize(2.5)}</a>'
     settings.USE_THOUSAND_SEPARATOR = False
     assert rendered("{{ link }}", link=Link(1234567, "/a/")) == '<a href="/a/">1234567</a>'
+
+
+def test_a_heatmap_row_is_shaded_by_each_figure_against_the_largest():
+    row = [Link(10, "/a/?h=1&d=2"), Link(0, "/b/"), Link(1, "/c/")]
+    assert rendered("{{ row|heat_cells:10 }}", row=row) == (
+        '<td class="heat-5"><a href="/a/?h=1&amp;d=2">10</a></td>'
+        '<td class="heat-0"><span class="meta">0</span></td>'
+        '<td class="heat-1"><a href="/c/">1</a></td>'
+    )
