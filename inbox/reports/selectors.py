@@ -280,15 +280,27 @@ def _assemble(first, last, now, channel, by, by_day, waits: Waits) -> Report:
     )
 
 
-def report(first: date, last: date, *, now: datetime | None = None, channel: int | None = None) -> Report:
+def start_today(first: date, last: date, *, now: datetime | None = None, channel: int | None = None):
     """
-    The period's figures, cut every way. Today's posts, the slowest read, are counted on
-    a connection of their own while this one reads the closed days and what waits
-    (`socialstrategy.alongside`; in place inside a transaction and on SQLite).
+    The period's part from today on, started counting on a connection of its own
+    (`socialstrategy.alongside`; in place inside a transaction and on SQLite), to hand
+    to `report` (a page starts it first, then does its other reading); None when the
+    period ends before today.
+    """
+    today = timezone.localdate(now or timezone.now())
+    return alongside(tally_since, max(first, today), last, channel) if last >= today else None
+
+
+def report(first: date, last: date, *, now: datetime | None = None, channel: int | None = None, todays=None) -> Report:
+    """
+    The period's figures, cut every way. Today's posts, the slowest read, are counted
+    beside this connection's reading of the closed days and what waits (`start_today`,
+    or `todays` already started so).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    todays = alongside(tally_since, max(first, today), last, channel) if last >= today else None
+    if todays is None:
+        todays = start_today(first, last, now=now, channel=channel)
     waits = waiting(first, last, channel, now)
     by, by_day = tallies(first, last, today=today, channel=channel, todays=todays)
     return _assemble(first, last, now, channel, by, by_day, waits)

@@ -29,7 +29,7 @@ from strategy.models import CATEGORY_CHOICES, Channel, Priority, TargetGroup, Te
 from ..forms import people_who_answer
 from ..reports.counting import incoming
 from ..reports.metrics import BUCKETS, Figures, dialogue_share
-from ..reports.selectors import feedback, own_content, own_report, report, totals
+from ..reports.selectors import feedback, own_content, own_report, report, start_today, totals
 from ..selectors import NONE, ever_forwarded_to, with_first_responders
 from .queues import DAY_TYPE_CHOICES
 
@@ -261,13 +261,13 @@ def _top_words(part) -> list[tuple[str, int]]:
     return sorted(part.terms.items(), key=lambda item: (-item[1], item[0]))[:TERMS_SHOWN]
 
 
-def _feedback(first: date, last: date, before, channel_id: int | None, drill: Drill) -> list[dict]:
+def _feedback(first: date, last: date, before: tuple[date, date], channel_id: int | None, drill: Drill) -> list[dict]:
     """Complaints and technical problems this period against the last: by theme, and the words most used."""
     today = timezone.localdate()
     now = feedback(first, last, today=today, channel=channel_id)
     shown = {category: {word for word, _count in _top_words(part)} for category, part in now.items()}
     # The period before: its themes, and how often it used the words shown for this one.
-    then = feedback(before.first, before.last, today=today, channel=channel_id, words=shown)
+    then = feedback(*before, today=today, channel=channel_id, words=shown)
     themes = {theme.pk: theme.name for theme in Theme.objects.all()}
     names = dict(CATEGORY_CHOICES)
     search = reverse("inbox:queue", args=["all"])
@@ -310,11 +310,11 @@ def _feedback(first: date, last: date, before, channel_id: int | None, drill: Dr
     return sections
 
 
-def _dialogue(first: date, last: date, before, channel_id: int | None, names: dict) -> list[dict]:
+def _dialogue(first: date, last: date, before: tuple[date, date], channel_id: int | None, names: dict) -> list[dict]:
     """Per channel: our replies against our publications, this period and the one before."""
     today = timezone.localdate()
     now = own_content(first, last, today=today, channel=channel_id)
-    then = own_content(before.first, before.last, today=today, channel=channel_id)
+    then = own_content(*before, today=today, channel=channel_id)
     names = names["channel"]
     rows = []
     for channel in sorted(set(now) | set(then), key=lambda pk: str(names.get(pk, pk))):
@@ -343,23 +343,31 @@ def chosen_period(request: HttpRequest) -> tuple[PeriodForm, date, date, str, Ch
     return form, first, last, period, channel
 
 
+def previous_days(first: date, last: date) -> tuple[date, date]:
+    """The first and last day of the period before, as long as this one."""
+    length = (last - first).days + 1
+    return first - timedelta(days=length), first - timedelta(days=1)
+
+
 def previous_period(first: date, last: date, channel_id: int | None):
     """The period before, as long as this one: its figures in all."""
-    length = (last - first).days + 1
-    return totals(first - timedelta(days=length), first - timedelta(days=1), channel=channel_id)
+    return totals(*previous_days(first, last), channel=channel_id)
 
 
 @permission_required("inbox.view_dailyrollup", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, first, last, period, channel = chosen_period(request)
     channel_id = channel.pk if channel else None
-    before = previous_period(first, last, channel_id)
+    # The slowest reads first, each on a connection of its own (in place where they cannot be):
+    # today's posts, what to fix and the dialogue, while this one reads the rest.
+    todays = start_today(first, last, channel=channel_id)
+    earlier = previous_days(first, last)
     drill = Drill(first, last, channel_id)
-    # What to fix, read on a connection of its own while this one reads the report (in place where it cannot).
-    fixes = alongside(_feedback, first, last, before, channel_id, drill)
+    fixes = alongside(_feedback, first, last, earlier, channel_id, drill)
     names = value_names()
-    dialogue = alongside(_dialogue, first, last, before, channel_id, names)
-    found = report(first, last, channel=channel_id)
+    dialogue = alongside(_dialogue, first, last, earlier, channel_id, names)
+    before = previous_period(first, last, channel_id)
+    found = report(first, last, channel=channel_id, todays=todays)
     total, previous = found.total, before.total
     tiles = [
         {
