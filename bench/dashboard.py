@@ -1090,7 +1090,7 @@ class Measure:
         from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.db import connection
-        from django.test import Client
+        from django.test import Client, override_settings
         from django.urls import reverse
         from django.utils import timezone
 
@@ -1120,10 +1120,16 @@ class Measure:
             self.describe(today, spans)
 
         # The warm-ups count the queries with Django's debug cursor; the measured rounds run without it.
+        # They run every read in place (READS_ALONGSIDE off), so that the queries counted and the floors
+        # are all the page's, not only those of the request's own connection; then one more round with
+        # the reads beside it, as measured, uncounted (its threads and their connections made).
         captured = {name: [] for name in subjects}
-        for _ in range(max(1, args.warmup)):
-            for name, subject in subjects.items():
-                captured[name].append(_capture(subject))
+        with override_settings(READS_ALONGSIDE=False):
+            for _ in range(max(1, args.warmup)):
+                for name, subject in subjects.items():
+                    captured[name].append(_capture(subject))
+        for subject in subjects.values():
+            subject()
         # The floors: the page's own queries on the rollups, as it sent them, on a raw cursor.
         floors = {}
         for period in PERIODS:
@@ -1192,8 +1198,9 @@ class Measure:
                 f"TRIAGE_VERSION_CHECK_SECONDS, {settings.TRIAGE_VERSION_CHECK_SECONDS:g} s)"
             )
         print(
-            f"  {args.rounds} rounds after {max(1, args.warmup)} warm-ups, in turns; queries and SQL ms (median) "
-            "counted in the warm-ups,\n  whose debug cursor times each query with the driver's work; "
+            f"  {args.rounds} rounds after {max(1, args.warmup) + 1} warm-ups, in turns; queries and SQL ms (median) "
+            "counted in the warm-ups with every read in place,\n  whose debug cursor times each query with the "
+            "driver's work (the measured rounds run the page's slowest reads beside it, on connections of their own); "
             f"load average {_load()} after measuring (above {os.cpu_count()}: other work shared the cores)"
         )
         if args.diagnose:
