@@ -5,6 +5,7 @@ from .posts import Author, CsvImport, Person, Post, WebhookDelivery, YouTubePoll
 from .reports import (
     DailyRollup,
     FeedbackRollup,
+    MonthlyFeedbackRollup,
     MonthlyRollup,
     MonthlyTermRollup,
     OwnContentRollup,
@@ -23,6 +24,7 @@ __all__ = [
     "FeedbackRollup",
     "Forward",
     "InboxSettings",
+    "MonthlyFeedbackRollup",
     "MonthlyRollup",
     "MonthlyTermRollup",
     "Note",

@@ -124,6 +124,26 @@ class FeedbackRollup(models.Model):
         return f"{self.day} {self.category}: {self.posts}"
 
 
+class MonthlyFeedbackRollup(models.Model):
+    """A calendar month's feedback rollups summed per channel, category and theme (a year: 12 rows a theme, not 365)."""
+
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
+    category = models.CharField(_("category"), max_length=40)
+    theme = models.ForeignKey(
+        "strategy.Theme", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("theme")
+    )
+    posts = models.PositiveIntegerField(_("posts"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly feedback rollup")
+        verbose_name_plural = _("monthly feedback rollups")
+        indexes = [models.Index(fields=["month", "category"], name="feedback_month_category_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.category}: {self.posts}"
+
+
 class TermRollup(models.Model):
     """
     The words the complaints and the technical problems of one Oslo day used, per channel

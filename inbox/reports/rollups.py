@@ -22,6 +22,7 @@ from django.utils import timezone
 from ..models import (
     DailyRollup,
     FeedbackRollup,
+    MonthlyFeedbackRollup,
     MonthlyRollup,
     MonthlyTermRollup,
     OutboxMessage,
@@ -267,7 +268,7 @@ def split_months(first: date, last: date) -> tuple[list[date], list[tuple[date, 
 
 
 def compute_months(months: Iterable[date]) -> int:
-    """Sum these months' daily rollups (and words) into their monthly rows again; the rows written."""
+    """Sum these months' daily rollups (their themes and words too) into their monthly rows again; the rows written."""
     written = 0
     now = timezone.now()
     for month in sorted(set(months)):
@@ -279,6 +280,13 @@ def compute_months(months: Iterable[date]) -> int:
             .order_by()
         )
         rows = [MonthlyRollup(month=month, computed_at=now, **row) for row in sums]
+        themes = (
+            FeedbackRollup.objects.filter(**days)
+            .values("channel_id", "category", "theme_id")
+            .annotate(posts=Sum("posts"))
+            .order_by()
+        )
+        feedback_rows = [MonthlyFeedbackRollup(month=month, **row) for row in themes]
         words: dict[tuple, Counter] = {}
         for channel_id, category, terms in TermRollup.objects.filter(**days).values_list(
             "channel_id", "category", "terms"
@@ -287,6 +295,8 @@ def compute_months(months: Iterable[date]) -> int:
         with transaction.atomic():
             MonthlyRollup.objects.filter(month=month).delete()
             MonthlyRollup.objects.bulk_create(rows)
+            MonthlyFeedbackRollup.objects.filter(month=month).delete()
+            MonthlyFeedbackRollup.objects.bulk_create(feedback_rows)
             MonthlyTermRollup.objects.filter(month=month).delete()
             MonthlyTermRollup.objects.bulk_create(
                 MonthlyTermRollup(

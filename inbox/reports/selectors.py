@@ -22,7 +22,15 @@ from django.utils import timezone
 
 from socialstrategy.alongside import alongside
 
-from ..models import DailyRollup, FeedbackRollup, MonthlyRollup, MonthlyTermRollup, OwnContentRollup, TermRollup
+from ..models import (
+    DailyRollup,
+    FeedbackRollup,
+    MonthlyFeedbackRollup,
+    MonthlyRollup,
+    MonthlyTermRollup,
+    OwnContentRollup,
+    TermRollup,
+)
 from ..selectors import OPEN, ever_forwarded_to
 from .counting import flag, incoming, tally_by_key, tally_since
 from .metrics import (
@@ -383,14 +391,12 @@ def feedback(
     found = {category: Feedback(0, {}, Counter()) for category in FEEDBACK_CATEGORIES}
     closed_last = min(last, today - timedelta(days=1))
     if first <= closed_last:
-        themes = FeedbackRollup.objects.filter(day__gte=first, day__lte=closed_last)
-        if channel:
-            themes = themes.filter(channel_id=channel)
-        for category, theme, posts in (
-            themes.values("category", "theme").annotate(n=Sum("posts")).values_list("category", "theme", "n")
-        ):
-            _add_theme(found, category, theme, posts)
-        # The words: whole months from their monthly rows, the days left over from theirs.
+        # The themes and the words: whole months from their monthly rows, the days left over from theirs.
+        for themes in _days_and_months(FeedbackRollup, MonthlyFeedbackRollup, first, closed_last, channel):
+            for category, theme, posts in (
+                themes.values("category", "theme").annotate(n=Sum("posts")).values_list("category", "theme", "n")
+            ):
+                _add_theme(found, category, theme, posts)
         for rows in _days_and_months(TermRollup, MonthlyTermRollup, first, closed_last, channel):
             _count_words(found, rows, words)
     if last >= today:

@@ -6,9 +6,13 @@ day computed again (a late answer) computes its month again.
 
 import random
 from datetime import date, datetime, time, timedelta
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
+from django.db import connection
 
 from inbox.models import MonthlyRollup, MonthlyTermRollup, Post
 from inbox.reports import counting, rollups
@@ -154,6 +158,39 @@ def test_the_words_of_whole_months_come_from_their_rows(history):
         for word in set(text.split()):
             expected[word] = expected.get(word, 0) + 1
     assert dict(words) == expected
+
+
+def test_the_themes_of_whole_months_come_from_their_rows_and_the_migration_sums_them(history):
+    from inbox.models import FeedbackRollup, MonthlyFeedbackRollup
+    from inbox.reports.rollups import compute_months
+
+    first, last = date(2026, 2, 25), date(2026, 5, 31)  # March and April whole, days either side
+    assert MonthlyFeedbackRollup.objects.filter(month=date(2026, 4, 1)).exists()
+    by_days = {}
+    for category, theme, posts in FeedbackRollup.objects.filter(day__gte=first, day__lte=last).values_list(
+        "category", "theme_id", "posts"
+    ):
+        by_days[(category, theme)] = by_days.get((category, theme), 0) + posts
+    # Whole months are read from their rows: without April's daily rows the figures stay.
+    FeedbackRollup.objects.filter(day__gte=date(2026, 4, 1), day__lte=date(2026, 4, 30)).delete()
+    found = feedback(first, last, today=TODAY)
+    assert {
+        (category, theme): count for category, part in found.items() for theme, count in part.themes.items()
+    } == by_days
+    assert sum(by_days.values()) > 0
+    # The migration's sums of the days already computed are the rebuild's.
+    rollups.rebuild(date(2026, 4, 1), date(2026, 4, 30))
+    rebuilt = set(MonthlyFeedbackRollup.objects.values_list("month", "channel_id", "category", "theme_id", "posts"))
+    MonthlyFeedbackRollup.objects.all().delete()
+    migration = import_module("inbox.migrations.0020_monthly_feedback_rollup")
+    migration.sum_the_months(django_apps, SimpleNamespace(connection=connection))
+    assert set(MonthlyFeedbackRollup.objects.values_list("month", "channel_id", "category", "theme_id", "posts")) == (
+        rebuilt
+    )
+    compute_months([date(2026, 4, 1)])
+    assert set(MonthlyFeedbackRollup.objects.values_list("month", "channel_id", "category", "theme_id", "posts")) == (
+        rebuilt
+    )
 
 
 def test_a_run_takes_the_marked_days_newest_first_until_its_time_is_spent(history):
