@@ -104,16 +104,24 @@ class MonthlyRollup(RollupFigures):
         return f"{self.month:%Y-%m} {self.channel_id} {self.dimension}={self.value or '-'}: {self.posts}"
 
 
-class FeedbackRollup(models.Model):
-    """What the complaints and the technical problems of one Oslo day were about: per channel, category and theme."""
+class FeedbackFigures(models.Model):
+    """What the complaints and the technical problems were about, per channel, category and theme: a day, a month."""
 
-    day = models.DateField(_("day"))
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
     category = models.CharField(_("category"), max_length=40)
     theme = models.ForeignKey(
         "strategy.Theme", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("theme")
     )
     posts = models.PositiveIntegerField(_("posts"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class FeedbackRollup(FeedbackFigures):
+    """What the complaints and the technical problems of one Oslo day were about: per channel, category and theme."""
+
+    day = models.DateField(_("day"))
 
     class Meta:
         verbose_name = _("feedback rollup")
@@ -124,16 +132,10 @@ class FeedbackRollup(models.Model):
         return f"{self.day} {self.category}: {self.posts}"
 
 
-class MonthlyFeedbackRollup(models.Model):
+class MonthlyFeedbackRollup(FeedbackFigures):
     """A calendar month's feedback rollups summed per channel, category and theme (a year: 12 rows a theme, not 365)."""
 
     month = models.DateField(_("month"), help_text=_("Its first day."))
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel"))
-    category = models.CharField(_("category"), max_length=40)
-    theme = models.ForeignKey(
-        "strategy.Theme", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("theme")
-    )
-    posts = models.PositiveIntegerField(_("posts"), default=0)
 
     class Meta:
         verbose_name = _("monthly feedback rollup")
