@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
 from django.utils import timezone, translation
 
-# Threads per process: a sync web worker serves one request at a time, which starts one read beside it.
+# Threads per process: a sync web worker serves one request at a time; a report page starts three reads beside it.
 THREADS = 3
 
 _PREFIX = "read-alongside"
@@ -52,11 +52,7 @@ class Done:
 def beside_possible(using: str = DEFAULT_DB_ALIAS) -> bool:
     """Whether a read on a second connection reads what this thread's connection would."""
     connection = connections[using]
-    return (
-        getattr(settings, "READS_ALONGSIDE", True)
-        and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-    )
+    return settings.READS_ALONGSIDE and connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 def alongside(read, *args, using: str = DEFAULT_DB_ALIAS, **kwargs) -> "Future | Done":

@@ -180,11 +180,11 @@ def _days_and_months(daily, monthly, first: date, last: date, channel: int | Non
     return [rows.filter(channel_id=channel) for rows in sources] if channel else sources
 
 
-def tallies(first: date, last: date, *, today: date, channel: int | None = None, todays=None):
+def tallies(first: date, last: date, *, today: date, todays, channel: int | None = None):
     """
     The period's tallies: per value of each dimension (channel, category, priority,
-    team, target group, person), and per day. `todays`: today's tally already started
-    (`alongside`), else it is counted here.
+    team, target group, person), and per day. `todays`: the part from today on, as
+    `start_today` started it (None when the period ends before today).
     """
     by: dict[str, dict] = {name: {} for name in BY_KEY}
     by_day: dict[tuple, Tally] = {}
@@ -204,7 +204,7 @@ def tallies(first: date, last: date, *, today: date, channel: int | None = None,
             for (dimension, value), part in _summed(rows, ("dimension", "value")):
                 _add(by[dimension], _value(dimension, value), part)
     if last >= today:
-        _from_posts(todays.result() if todays else tally_since(max(first, today), last, channel), by, by_day)
+        _from_posts(todays.result(), by, by_day)
     return by, by_day
 
 
@@ -307,10 +307,10 @@ def report(first: date, last: date, *, now: datetime | None = None, channel: int
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    if todays is None:
+    if todays is None and last >= today:
         todays = start_today(first, last, now=now, channel=channel)
     waits = waiting(first, last, channel, now)
-    by, by_day = tallies(first, last, today=today, channel=channel, todays=todays)
+    by, by_day = tallies(first, last, today=today, todays=todays, channel=channel)
     return _assemble(first, last, now, channel, by, by_day, waits)
 
 
