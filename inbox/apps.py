@@ -8,6 +8,7 @@ class InboxConfig(AppConfig):
     verbose_name = _("Inbox")
 
     def ready(self) -> None:
+        from socialstrategy import roles
         from socialstrategy.navigation import NavItem, register
         from strategy.signals import strategy_loaded
 
@@ -21,7 +22,14 @@ class InboxConfig(AppConfig):
             return lambda user: selectors.queue_posts(slug, user).count()
 
         register(
-            NavItem("inbox:queue-default", _("Inbox"), "inbox.view_post", count=queue_size("today"), order=10),
+            NavItem(
+                "inbox:queue-default",
+                _("Inbox"),
+                "inbox.view_post",
+                count=queue_size("today"),
+                order=10,
+                start_of=(roles.COMMUNICATION_UNIT,),
+            ),
             NavItem(
                 "inbox:forwarded",
                 _("Forwarded to me"),
@@ -29,7 +37,8 @@ class InboxConfig(AppConfig):
                 count=queue_size("forwarded"),
                 order=20,
             ),
-            NavItem("reports:dashboard", _("Reports"), "inbox.view_dailyrollup", order=15),
+            # Managers land on the reports: checking that we answer in time is their part.
+            NavItem("reports:dashboard", _("Reports"), "inbox.view_dailyrollup", order=15, start_of=(roles.MANAGER,)),
             NavItem("reports:mine", _("My figures"), "inbox.answer_forwarded", order=25),
             NavItem("inbox:saved-replies", _("Saved replies"), "inbox.change_savedreply", order=50),
             NavItem("inbox:rules", _("Rules"), "strategy.view_replyrule", order=60),

@@ -2,7 +2,8 @@
 The main navigation, one list for every role: each item shows only to users with its
 permission. The apps add their items when they are ready (`register`), in the order
 of INSTALLED_APPS, so that this package needs to know none of them; an item may carry
-a count (a callable of the user), computed only when a page shows it.
+a count (a callable of the user), computed only when a page shows it, and the roles
+whose start page it is (where `home` sends them after they log in).
 """
 
 from collections.abc import Callable
@@ -21,6 +22,7 @@ class NavItem:
     permission: str  # "" for superusers only
     count: Callable | None = None  # the number the item shows, for a user
     order: int = 100  # where it stands in the menu, low first
+    start_of: tuple[str, ...] = ()  # the roles (group names) that land here after logging in
 
 
 NAVIGATION: list[NavItem] = [NavItem("admin:index", _("Administration"), "", order=1000)]
@@ -38,6 +40,18 @@ def visible_items(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     return [item for item in NAVIGATION if (user.has_perm(item.permission) if item.permission else user.is_superuser)]
+
+
+def start_item(user) -> NavItem | None:
+    """
+    Where a user lands after logging in: the first item of the menu that is the start
+    page of a role they have; without one, the first item they may see (none: no role).
+    """
+    items = visible_items(user)
+    if not items:
+        return None
+    groups = set(user.groups.values_list("name", flat=True))
+    return next((item for item in items if groups.intersection(item.start_of)), items[0])
 
 
 def navigation(request: HttpRequest) -> dict:

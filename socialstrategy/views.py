@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .forms import NotificationPreferenceForm
 from .models import Notification, NotificationPreference
-from .navigation import visible_items
+from .navigation import start_item
 from .notifications import describe
 
 logger = logging.getLogger(__name__)
@@ -36,10 +36,10 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to the first page their role opens."""
-    items = visible_items(request.user)
-    if items:
-        return redirect(items[0].url_name)
+    """Send each user to their role's start page (`navigation.start_item`)."""
+    item = start_item(request.user)
+    if item:
+        return redirect(item.url_name)
     return render(request, "home_no_role.html", status=403)
 
 

@@ -28,7 +28,7 @@ def nav_links(page):
                 "Import",
             ],
         ),
-        ("leder", "/inbox/", ["socialstrategy", "Innboks", "Rapporter", "Strategi", "Retningslinjer", "Regler"]),
+        ("leder", "/reports/", ["socialstrategy", "Innboks", "Rapporter", "Strategi", "Retningslinjer", "Regler"]),
         ("ansatt", "/inbox/forwarded/", ["socialstrategy", "Videresendt til meg", "Mine tall", "Retningslinjer"]),
     ],
 )

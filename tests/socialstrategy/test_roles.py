@@ -75,12 +75,30 @@ def test_the_navigation_follows_the_role(client, request, persona, visible, hidd
 
 
 @pytest.mark.parametrize(
-    ("persona", "landing"), [("ingrid", "/inbox/"), ("lars", "/inbox/"), ("ola", "/inbox/forwarded/")]
+    ("persona", "landing"), [("ingrid", "/inbox/"), ("lars", "/reports/"), ("ola", "/inbox/forwarded/")]
 )
 def test_home_sends_each_role_to_its_start_page(client, request, persona, landing):
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get(reverse("home")).url == landing
+
+
+def test_someone_in_the_communication_unit_and_a_manager_lands_on_the_inbox(client, ingrid):
+    # The inbox comes first in the menu: the work before the figures about it.
+    ingrid.groups.add(Group.objects.get(name=roles.MANAGER))
+    client.force_login(ingrid)
+
+    assert client.get(reverse("home")).url == "/inbox/"
+
+
+def test_logging_in_as_a_manager_opens_the_reports(client, lars):
+    lars.set_password("a-long-enough-passphrase")
+    lars.save()
+
+    response = client.post(reverse("login"), {"username": "lars", "password": "a-long-enough-passphrase"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/reports/"
+    assert response.status_code == 200
 
 
 def test_home_tells_a_user_without_a_role_whom_to_ask(client, nina):
