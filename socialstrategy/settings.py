@@ -347,9 +347,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbox.triage.retrain_model",
         "schedule": crontab(minute=0, hour=3, day_of_week=1),
     },
-    # The weekly digest: asked every day at 08:00, Oslo time (CELERY_TIMEZONE); the task sends
-    # it on Monday, or on the first working day after a holiday Monday.
-    "weekly-digest": {"task": "inbox.reports.weekly_digest", "schedule": crontab(minute=0, hour=8)},
+    # The weekly digest: asked every hour (Oslo time, CELERY_TIMEZONE); the task sends it from
+    # Monday 08:00 (the first working day after a holiday Monday) to whoever has not had it
+    # that week, so that a beat or a worker down at 08:00 delays it by an hour, not a week.
+    "weekly-digest": {"task": "inbox.reports.weekly_digest", "schedule": crontab(minute=0)},
     # "poll-youtube" is added with the platform settings below, where YOUTUBE_POLL_MINUTES is.
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -2,9 +2,12 @@
 The weekly digest (#13): last week's response figures by email, to those who may read
 the reports (managers and the communication unit) and have not opted out.
 
-Beat runs the task every day at 08:00, Oslo time; the digest goes on Monday, or on the
-first working day after it when the Monday is a public holiday (Easter Monday, Whit
-Monday), and reports the Monday to Sunday before. Its figures are the dashboard's
+The digest goes on Monday at 08:00, Oslo time, or on the first working day after it when
+the Monday is a public holiday (Easter Monday, Whit Monday), and reports the Monday to
+Sunday before. Beat runs the task every hour, and the week's digest stays due until the
+week ends (`due_week`): when beat or the workers were down at 08:00, it goes as soon as
+they are back, and someone whose send failed, or who may read the reports since, gets it
+at the next hour. Its figures are the dashboard's
 (`selectors.report`, as of the moment it is sent), and it links to the dashboard for
 exactly that week. Each person gets a week's digest once (`DigestSent`), however often
 the task runs or is retried.
@@ -30,6 +33,7 @@ from strategy.models import Channel
 
 from ..models import DigestSent
 from ..triage.deadlines import is_working_day
+from .metrics import OSLO
 from .selectors import Report, report
 
 logger = logging.getLogger(__name__)
@@ -67,6 +71,25 @@ def digest_week(day: date) -> Week | None:
     if any(is_working_day(monday + timedelta(days=offset)) for offset in range(day.weekday())):
         return None
     return Week(monday - timedelta(days=7), monday - timedelta(days=1))
+
+
+# The hour of the digest day the digest goes at, Oslo time.
+DIGEST_HOUR = 8
+
+
+def due_week(moment: datetime) -> Week | None:
+    """
+    The week whose digest is due at this moment: from DIGEST_HOUR on the digest day
+    (`digest_week`) to the end of that Monday-to-Sunday week; None before it.
+    """
+    local = moment.astimezone(OSLO)
+    monday = local.date() - timedelta(days=local.weekday())
+    for offset in range(local.weekday() + 1):
+        day = monday + timedelta(days=offset)
+        week = digest_week(day)
+        if week is not None:
+            return week if day < local.date() or local.hour >= DIGEST_HOUR else None
+    return None
 
 
 # --- Who gets it (selector) ------------------------------------------------------------------
@@ -178,8 +201,8 @@ def digest_message(user, week: Week, found: Report, before: Report, connection=N
 
 def send_weekly_digest(now: datetime | None = None) -> int:
     """
-    On the digest day, send last week's digest to each recipient who has not had it;
-    on any other day nothing. Returns how many were sent.
+    While a week's digest is due (`due_week`), send it to each recipient who has not had
+    it; at any other time nothing. Returns how many were sent.
 
     Each email is sent in the transaction that records it (`DigestSent`, unique per week
     and person): a failed send records nothing, so a retry sends it; a second run finds
@@ -187,7 +210,7 @@ def send_weekly_digest(now: datetime | None = None) -> int:
     its commit would go again: once too often rather than never.
     """
     now = now or timezone.now()
-    week = digest_week(timezone.localdate(now))
+    week = due_week(now)
     if week is None:
         return 0
     users = list(recipients(week))

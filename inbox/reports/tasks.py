@@ -16,9 +16,10 @@ def recompute_rollups_task() -> None:
 @shared_task(name="inbox.reports.weekly_digest", autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
 def weekly_digest_task() -> int:
     """
-    Every day at 08:00 Oslo time (beat, default queue): the weekly digest, which the
-    service sends only on the digest day, and to each person once; a retry (the mail
-    server away) sends to those still without it.
+    Every hour (beat, default queue): the weekly digest, which the service sends only
+    while a week's digest is due (from the digest day's 08:00 to the end of its week),
+    and to each person once; a retry (the mail server away), or the next hour, sends to
+    those still without it.
     """
     from .digest import send_weekly_digest
 

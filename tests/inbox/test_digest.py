@@ -1,11 +1,11 @@
 """
 The weekly digest (#13, item 7): the day it goes (Monday, or the first working day after
-a holiday Monday), who gets it, once a week, the opt-out, and figures that are the
-dashboard's for the same week.
+a holiday Monday) and how long it stays due, who gets it, once a week, the opt-out, and
+figures that are the dashboard's for the same week.
 """
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -18,7 +18,7 @@ from django.utils import translation
 
 from inbox.models import DigestSent, Post
 from inbox.reports import digest, rollups
-from inbox.reports.digest import Week, digest_week, send_weekly_digest
+from inbox.reports.digest import Week, digest_week, due_week, send_weekly_digest
 from inbox.reports.metrics import OSLO
 from inbox.reports.tasks import weekly_digest_task
 from inbox.templatetags.inbox_tags import percent, seconds
@@ -73,10 +73,34 @@ def test_it_goes_once_a_week_on_its_first_working_day_about_the_week_before():
         day += timedelta(days=1)
 
 
-def test_the_task_runs_daily_at_eight_oslo_time_and_the_service_decides(settings):
+@pytest.mark.parametrize(
+    ("moment", "week"),
+    [
+        (at(date(2026, 6, 1), 7, 59), None),  # Monday, before eight
+        (at(date(2026, 6, 1), 8), WEEK),  # Monday at eight ...
+        (at(date(2026, 6, 2), 8), WEEK),  # ... and after it, all week, should beat have been down
+        (at(date(2026, 6, 7), 23, 59), WEEK),
+        (at(date(2026, 6, 8), 7), None),  # the next week, before its digest: the old one is no longer due
+        (at(date(2026, 6, 8), 8), Week(date(2026, 6, 1), date(2026, 6, 7))),
+        (at(date(2026, 5, 25), 9), None),  # Whit Monday: the week's digest goes on Tuesday
+        (at(date(2026, 5, 26), 7), None),
+        (at(date(2026, 5, 26), 8), Week(date(2026, 5, 18), date(2026, 5, 24))),
+        (at(date(2026, 5, 27), 12), Week(date(2026, 5, 18), date(2026, 5, 24))),
+        (at(date(2028, 12, 26), 12), None),  # Christmas: on Wednesday 27 December 2028
+        (at(date(2028, 12, 27), 8), Week(date(2028, 12, 18), date(2028, 12, 24))),
+        (datetime(2026, 6, 1, 6, 0, tzinfo=UTC), WEEK),  # 08:00 in Oslo, summer time
+        (datetime(2026, 11, 30, 6, 59, tzinfo=UTC), None),  # 07:59 in Oslo, winter time
+        (datetime(2026, 11, 30, 7, 0, tzinfo=UTC), Week(date(2026, 11, 23), date(2026, 11, 29))),
+    ],
+)
+def test_a_weeks_digest_is_due_from_eight_on_its_day_to_the_end_of_the_week(moment, week):
+    assert due_week(moment) == week
+
+
+def test_the_task_runs_every_hour_and_the_service_decides(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["weekly-digest"]
     assert entry["task"] == weekly_digest_task.name == "inbox.reports.weekly_digest"
-    assert entry["schedule"] == crontab(minute=0, hour=8)
+    assert entry["schedule"] == crontab(minute=0)
     assert settings.CELERY_TIMEZONE == "Europe/Oslo"
     assert settings.CELERY_TASK_ROUTES["inbox.reports.weekly_digest"] == {"queue": "default"}
 
@@ -118,12 +142,38 @@ def test_it_is_sent_once_however_often_the_task_runs(readers, mailoutbox):
     assert len(mailoutbox) == 2
 
 
-def test_nothing_goes_on_other_days(readers, mailoutbox):
-    for day in (date(2026, 6, 2), date(2026, 6, 6), date(2026, 5, 25)):  # Tuesday, Saturday, Whit Monday
-        with time_machine.travel(at(day, 8), tick=False):
+def test_nothing_goes_before_the_digest_is_due(readers, mailoutbox):
+    for moment in (at(date(2026, 6, 1), 7, 59), at(date(2026, 5, 25), 8), at(date(2026, 5, 26), 7)):
+        with time_machine.travel(moment, tick=False):
             assert send_weekly_digest() == 0
     assert mailoutbox == []
     assert not DigestSent.objects.exists()
+
+
+def test_a_digest_missed_at_eight_goes_at_the_next_hour_the_task_runs(readers, mailoutbox):
+    # Beat was down on Monday morning; it is back on Tuesday at ten.
+    with time_machine.travel(at(date(2026, 6, 2), 10), tick=False):
+        assert weekly_digest_task() == 2
+    with time_machine.travel(at(date(2026, 6, 2), 11), tick=False):
+        assert weekly_digest_task() == 0
+
+    assert len(mailoutbox) == 2
+    assert {email.subject for email in mailoutbox} == {f"[socialstrategy] {digest.subject(WEEK)}"}
+    assert set(DigestSent.objects.values_list("week_start", flat=True)) == {WEEK.first}
+
+
+def test_someone_who_may_read_the_reports_since_monday_gets_that_weeks_digest(readers, mailoutbox):
+    with time_machine.travel(NOW, tick=False):
+        assert send_weekly_digest() == 2
+    newcomer = UserFactory(username="kari", email="kari@bedriften.example")
+    newcomer.groups.add(Group.objects.get(name=roles.MANAGER))
+
+    with time_machine.travel(at(date(2026, 6, 3), 9), tick=False):
+        assert send_weekly_digest() == 1
+    with time_machine.travel(at(date(2026, 6, 8), 7), tick=False):  # the week after, before its digest
+        assert send_weekly_digest() == 0
+
+    assert [email.to[0] for email in mailoutbox[2:]] == ["kari@bedriften.example"]
 
 
 def test_a_send_that_failed_is_sent_on_the_retry(readers, mailoutbox, monkeypatch):
