@@ -96,23 +96,20 @@ def _stopwords() -> frozenset[str]:
     return frozenset().union(*load_lexicon().stopwords.values())
 
 
-def feedback_of(posts: QuerySet[Post]) -> tuple[Counter, dict[tuple, Counter]]:
+def words_of(posts: QuerySet[Post]) -> dict[tuple, Counter]:
     """
-    The complaints and technical problems: how many per (day, channel, category, theme),
-    and how many of them used each word per (day, channel, category).
+    The complaints and technical problems: how many of them used each word, per (day,
+    channel, category). (How many there were, by theme: `themes_of`.)
     """
     stopwords = _stopwords()
-    themes: Counter = Counter()
     words: dict[tuple, Counter] = {}
     for category in FEEDBACK_CATEGORIES:
-        rows = posts.filter(in_category(posts.db, category)).values_list(
-            "published_at", "channel_id", "theme_id", "text"
-        )
-        for published_at, channel_id, theme_id, text in rows.order_by():
-            day = oslo_day(published_at)
-            themes[(day, channel_id, category, theme_id)] += 1
-            words.setdefault((day, channel_id, category), Counter()).update(terms_of(text or "", stopwords))
-    return themes, words
+        rows = posts.filter(in_category(posts.db, category)).values_list("published_at", "channel_id", "text")
+        for published_at, channel_id, text in rows.order_by():
+            words.setdefault((oslo_day(published_at), channel_id, category), Counter()).update(
+                terms_of(text or "", stopwords)
+            )
+    return words
 
 
 def themes_of(posts: QuerySet[Post]) -> Counter:
@@ -141,7 +138,7 @@ def count_words(day: date) -> int:
     The words of one day's complaints and technical problems counted again (the minute
     task does so for today, whose words the pages read from here); the rows written.
     """
-    _themes, words = feedback_of(incoming(day, day))
+    words = words_of(incoming(day, day))
     with transaction.atomic():
         return _replace_words(day, words)
 
@@ -207,7 +204,7 @@ def compute_days(days: Iterable[date], *, until: float | None = None) -> int:
         done.append(day)
         posts = incoming(day, day)
         tallies = tally_day(posts, day)
-        themes, words = feedback_of(posts)
+        themes, words = themes_of(posts), words_of(posts)
         with transaction.atomic():
             DailyRollup.objects.filter(day=day).delete()
             rows = DailyRollup.objects.bulk_create(
@@ -215,8 +212,8 @@ def compute_days(days: Iterable[date], *, until: float | None = None) -> int:
             )
             FeedbackRollup.objects.filter(day=day).delete()
             FeedbackRollup.objects.bulk_create(
-                FeedbackRollup(day=key[0], channel_id=key[1], category=key[2], theme_id=key[3], posts=count)
-                for key, count in themes.items()
+                FeedbackRollup(day=day, channel_id=channel_id, category=category, theme_id=theme_id, posts=count)
+                for (channel_id, category, theme_id), count in themes.items()
             )
             _replace_words(day, words)
             OwnContentRollup.objects.filter(day=day).delete()
