@@ -86,6 +86,19 @@ def fresh_triage_caches():
     forget()
 
 
+@pytest.fixture(autouse=True)
+def no_reads_left_open():
+    """
+    After a test whose pages read beside the request (a live server, a transactional
+    test: `socialstrategy.alongside`), those threads' connections closed: left open, they
+    kept the test database from being dropped at the end of the run.
+    """
+    yield
+    from socialstrategy import alongside
+
+    alongside.close_connections()
+
+
 @pytest.fixture
 def strategy(db):
     """The demo strategy from strategy/data/strategy.yaml."""
