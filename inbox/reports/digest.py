@@ -7,10 +7,9 @@ the Monday is a public holiday (Easter Monday, Whit Monday), and reports the Mon
 Sunday before. Beat runs the task every hour, and the week's digest stays due until the
 week ends (`due_week`): when beat or the workers were down at 08:00, it goes as soon as
 they are back, and someone whose send failed, or who may read the reports since, gets it
-at the next hour. Its figures are the dashboard's
-(`selectors.report`, as of the moment it is sent), and it links to the dashboard for
-exactly that week. Each person gets a week's digest once (`DigestSent`), however often
-the task runs or is retried.
+at the next hour. Its figures are the dashboard's (`selectors.report`, as of the moment
+it is sent), and it links to the dashboard for exactly that week. Each person gets a
+week's digest once (`DigestSent`), however often the task runs or is retried.
 """
 
 import logging
